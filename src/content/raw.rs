@@ -1,0 +1,127 @@
+//! Front matter exactly as written: serde types with `deny_unknown_fields`, positions kept
+//! (`Spanned`) on every value that is checked later. Nothing here is computed or validated
+//! beyond its shape; `model::resolve` turns these into the site model.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use serde_saphyr::Spanned;
+
+/// Free-form values a template can read (`brief.extra.x`).
+pub type Extra = BTreeMap<String, serde_json::Value>;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawBrief {
+    pub title: String,
+    pub date: Spanned<String>,
+    pub updated: Option<Spanned<String>>,
+    pub summary: Option<String>,
+    pub event: Option<String>,
+    pub location: Option<String>,
+    #[serde(default)]
+    pub parties: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub people: Vec<RawPerson>,
+    #[serde(default)]
+    pub topics: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub commitments: Vec<RawCommitment>,
+    #[serde(default)]
+    pub sources: Vec<RawSource>,
+    #[serde(default)]
+    pub draft: bool,
+    pub slug: Option<Spanned<String>>,
+    #[serde(default)]
+    pub extra: Extra,
+}
+
+pub const BRIEF_FIELDS: &[&str] = &[
+    "title",
+    "date",
+    "updated",
+    "summary",
+    "event",
+    "location",
+    "parties",
+    "people",
+    "topics",
+    "commitments",
+    "sources",
+    "draft",
+    "slug",
+    "extra",
+    // Fields of nested items, so a typo inside a person or commitment gets a suggestion too.
+    "name",
+    "role",
+    "party",
+    "id",
+    "text",
+    "by",
+    "topic",
+    "status",
+    "due",
+    "note",
+    "quote",
+    "source",
+    "url",
+];
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPerson {
+    pub name: Spanned<String>,
+    pub role: Option<String>,
+    pub party: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCommitment {
+    pub id: Spanned<String>,
+    pub text: Option<Spanned<String>>,
+    #[serde(default)]
+    pub by: Vec<Spanned<String>>,
+    pub topic: Option<Spanned<String>>,
+    pub status: Option<Spanned<String>>,
+    pub due: Option<Spanned<String>>,
+    pub note: Option<String>,
+    pub quote: Option<String>,
+    pub source: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSource {
+    pub title: String,
+    pub url: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawParty {
+    pub name: String,
+    pub kind: Option<Spanned<String>>,
+    pub short: Option<String>,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    pub iso: Option<Spanned<String>>,
+    #[serde(default)]
+    pub members: Vec<Spanned<String>>,
+    pub url: Option<String>,
+    #[serde(default)]
+    pub extra: Extra,
+}
+
+pub const PARTY_FIELDS: &[&str] = &["name", "kind", "short", "aliases", "iso", "members", "url", "extra"];
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTopic {
+    pub name: String,
+    pub description: Option<String>,
+    #[serde(default)]
+    pub extra: Extra,
+}
+
+pub const TOPIC_FIELDS: &[&str] = &["name", "description", "extra"];

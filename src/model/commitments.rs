@@ -1,0 +1,199 @@
+//! Commitments are keyed by id across briefs. The earliest brief (by date) naming an id
+//! defines it (`text`, `by`); later briefs update its status. Assembling them is the one
+//! place that reads briefs in chronological order.
+
+use std::collections::BTreeMap;
+
+use jiff::civil::Date;
+
+use super::registry::{Doc, unknown_id};
+use super::{BriefIndex, Commitment, Mention, TimelineEntry};
+use crate::config::Config;
+use crate::content::raw::{RawBrief, RawCommitment};
+use crate::diagnostics::{Diagnostic, Diagnostics, suggestion};
+
+/// A brief as commitments see it: its place in the final order, its date and front matter.
+pub struct Dated<'a> {
+    pub index: BriefIndex,
+    pub date: Date,
+    pub doc: &'a Doc<RawBrief>,
+}
+
+/// Ids known to the registries, for checking `by` and `topic`.
+pub struct Known<'a> {
+    pub parties: &'a BTreeMap<String, ()>,
+    pub topics: &'a BTreeMap<String, ()>,
+}
+
+/// Build every commitment and each brief's mentions. `briefs` must be in chronological order.
+pub fn assemble(
+    briefs: &[Dated],
+    config: &Config,
+    known: &Known,
+    errors: &mut Diagnostics,
+) -> (BTreeMap<String, Commitment>, BTreeMap<BriefIndex, Vec<Mention>>) {
+    let mut commitments: BTreeMap<String, Commitment> = BTreeMap::new();
+    // Where each commitment's text was defined, for the "two different texts" error.
+    let mut defined_at: BTreeMap<String, &Dated> = BTreeMap::new();
+    let mut mentions: BTreeMap<BriefIndex, Vec<Mention>> = BTreeMap::new();
+    for brief in briefs {
+        for raw in &brief.doc.raw.commitments {
+            check_references(brief.doc, raw, config, known, errors);
+            let id = &raw.id.value;
+            let status_given = raw.status.is_some();
+            let entry = match commitments.get_mut(id) {
+                None => {
+                    let Some(c) = define(brief, raw, config, errors) else { continue };
+                    defined_at.insert(id.clone(), brief);
+                    commitments.entry(id.clone()).or_insert(c)
+                }
+                Some(existing) => {
+                    if let Some(first) = defined_at.get(id) {
+                        check_consistent(existing, first, brief, raw, errors);
+                    }
+                    if let Some(due) = raw.due.as_ref().and_then(|d| parse_due(brief.doc, d, errors)) {
+                        existing.due = Some(due);
+                    }
+                    existing
+                }
+            };
+            let status = raw
+                .status
+                .as_ref()
+                .map(|s| s.value.clone())
+                .unwrap_or_else(|| entry.status.clone());
+            entry.status = status.clone();
+            entry.timeline.push(TimelineEntry {
+                brief: brief.index,
+                date: brief.date,
+                status: status.clone(),
+                status_given,
+                note: raw.note.clone(),
+                quote: raw.quote.clone(),
+                source: raw.source.clone(),
+            });
+            mentions.entry(brief.index).or_default().push(Mention {
+                id: id.clone(),
+                status,
+                status_given,
+                note: raw.note.clone(),
+                quote: raw.quote.clone(),
+                source: raw.source.clone(),
+            });
+        }
+    }
+    (commitments, mentions)
+}
+
+/// The first mention of an id: it must say what was committed and by whom.
+fn define(brief: &Dated, raw: &RawCommitment, config: &Config, errors: &mut Diagnostics) -> Option<Commitment> {
+    let doc = brief.doc;
+    let id = &raw.id.value;
+    let Some(text) = &raw.text else {
+        errors.push(
+            doc.error(&raw.id, format!("commitment `{id}` is first named here without its `text`"))
+                .with_label("earliest brief naming this id")
+                .with_help("the earliest brief (by date) that names a commitment must give its `text` and `by`"),
+        );
+        return None;
+    };
+    if raw.by.is_empty() {
+        errors.push(
+            doc.error(&raw.id, format!("commitment `{id}` is first named here without `by`"))
+                .with_help("list the parties that made it, e.g. `by: [us, jp]`"),
+        );
+        return None;
+    }
+    let initial = config.statuses.first().map(|s| s.id.clone()).unwrap_or_default();
+    Some(Commitment {
+        id: id.clone(),
+        text: text.value.trim().to_string(),
+        by: raw.by.iter().map(|p| p.value.clone()).collect(),
+        topic: raw.topic.as_ref().map(|t| t.value.clone()),
+        due: raw.due.as_ref().and_then(|d| parse_due(doc, d, errors)),
+        status: initial,
+        timeline: Vec::new(),
+    })
+}
+
+/// A later mention may repeat `text`, `by` and `topic`, but not change them.
+fn check_consistent(existing: &Commitment, first: &Dated, brief: &Dated, raw: &RawCommitment, errors: &mut Diagnostics) {
+    let id = &existing.id;
+    let first_raw = first.doc.raw.commitments.iter().find(|c| &c.id.value == id);
+    if let Some(text) = &raw.text
+        && text.value.trim() != existing.text
+    {
+        let mut d = brief
+            .doc
+            .error(text, format!("commitment `{id}` has a different text here than where it was first defined"))
+            .with_label("this text differs")
+            .with_help("a commitment's text is fixed by its earliest brief: drop `text:` here, or give this commitment a new id");
+        if let Some(t) = first_raw.and_then(|c| c.text.as_ref()) {
+            d = d.with_related(&first.doc.file, first.doc.span(t), "first defined here");
+        }
+        errors.push(d);
+    }
+    let by: Vec<&str> = raw.by.iter().map(|p| p.value.as_str()).collect();
+    if !by.is_empty() && by != existing.by.iter().map(String::as_str).collect::<Vec<_>>() {
+        errors.push(
+            brief
+                .doc
+                .error(&raw.by[0], format!("commitment `{id}` names other parties in `by` than where it was first defined"))
+                .with_help(format!("drop `by:` here, or use the original list: [{}]", existing.by.join(", "))),
+        );
+    }
+    if let Some(topic) = &raw.topic
+        && existing.topic.as_deref() != Some(topic.value.as_str())
+    {
+        errors.push(
+            brief
+                .doc
+                .error(topic, format!("commitment `{id}` has another topic here than where it was first defined"))
+                .with_help("drop `topic:` here; the earliest brief sets it"),
+        );
+    }
+}
+
+/// `by`, `topic` and `status` must name things that exist.
+fn check_references(doc: &Doc<RawBrief>, raw: &RawCommitment, config: &Config, known: &Known, errors: &mut Diagnostics) {
+    for party in &raw.by {
+        if !known.parties.contains_key(&party.value) {
+            errors.push(unknown_id(doc, party, "party", known.parties.keys().map(String::as_str), "content/parties"));
+        }
+    }
+    if let Some(topic) = &raw.topic
+        && !known.topics.contains_key(&topic.value)
+    {
+        errors.push(unknown_id(doc, topic, "topic", known.topics.keys().map(String::as_str), "content/topics"));
+    }
+    if let Some(status) = &raw.status
+        && config.status(&status.value).is_none()
+    {
+        let ids = config.statuses.iter().map(|s| s.id.as_str());
+        errors.push(
+            doc.error(status, format!("unknown commitment status `{}`", status.value))
+                .with_help(format!("{} (statuses are set in accord.toml)", suggestion(&status.value, ids, "status"))),
+        );
+    }
+    if !super::registry::is_valid_id(&raw.id.value) {
+        errors.push(
+            doc.error(&raw.id, format!("`{}` is not a valid commitment id", raw.id.value))
+                .with_help(super::registry::invalid_id_help(&raw.id.value)),
+        );
+    }
+}
+
+fn parse_due(doc: &Doc<RawBrief>, due: &serde_saphyr::Spanned<String>, errors: &mut Diagnostics) -> Option<Date> {
+    match super::resolve::parse_date(&due.value) {
+        Ok(d) => Some(d),
+        Err(msg) => {
+            errors.push(date_error(doc, due, "due", &msg));
+            None
+        }
+    }
+}
+
+pub fn date_error(doc: &Doc<RawBrief>, value: &serde_saphyr::Spanned<String>, field: &str, msg: &str) -> Diagnostic {
+    doc.error(value, format!("`{field}: {}` is not a date: {msg}", value.value))
+        .with_help("write dates as YYYY-MM-DD, e.g. `2025-07-11`")
+}

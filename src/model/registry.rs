@@ -1,0 +1,198 @@
+//! The party and topic registries: one file per id under `content/parties/` and
+//! `content/topics/`.
+
+use std::collections::BTreeMap;
+
+use serde_saphyr::Spanned;
+
+use super::{Body, Party, PartyKind, Topic};
+use crate::content::frontmatter::{self, Split};
+use crate::content::raw::{PARTY_FIELDS, RawParty, RawTopic, TOPIC_FIELDS};
+use crate::diagnostics::{Diagnostic, Diagnostics, SourceFile, suggestion};
+
+/// A parsed file: where it came from, and its front matter as written.
+pub struct Doc<T> {
+    pub file: SourceFile,
+    pub split: Split,
+    pub raw: T,
+}
+
+impl<T> Doc<T> {
+    /// The byte range of a spanned value in this file.
+    pub fn span(&self, value: &Spanned<String>) -> std::ops::Range<usize> {
+        frontmatter::span_of(&self.file, &self.split, value)
+    }
+
+    pub fn body(&self) -> &str {
+        &self.file.text[self.split.body.clone()]
+    }
+
+    pub fn error(&self, value: &Spanned<String>, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::at(&self.file, self.span(value), message)
+    }
+}
+
+/// Parse one file's front matter.
+pub fn parse_doc<T: serde::de::DeserializeOwned>(file: &SourceFile, fields: &[&str]) -> Result<Doc<T>, Diagnostic> {
+    let split = frontmatter::split(file)?;
+    let raw = frontmatter::parse(file, &split, fields)?;
+    Ok(Doc {
+        file: file.clone(),
+        split,
+        raw,
+    })
+}
+
+/// The id of a registry entry: its file name without `.md`.
+pub fn id_of(file: &SourceFile) -> &str {
+    let name = file.path.rsplit('/').next().unwrap_or(&file.path);
+    name.strip_suffix(".md").unwrap_or(name)
+}
+
+/// Ids (party, topic, commitment, slug) are lowercase ASCII letters, digits and `-`.
+pub fn is_valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && !id.starts_with('-')
+        && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+}
+
+pub fn invalid_id_help(id: &str) -> String {
+    let s = slug::slugify(id);
+    if s.is_empty() {
+        "use lowercase letters, digits and `-`".into()
+    } else {
+        format!("use lowercase letters, digits and `-`, e.g. `{s}`")
+    }
+}
+
+pub fn parse_parties(files: &[SourceFile], errors: &mut Diagnostics) -> Vec<Doc<RawParty>> {
+    parse_registry(files, PARTY_FIELDS, "party", errors)
+}
+
+pub fn parse_topics(files: &[SourceFile], errors: &mut Diagnostics) -> Vec<Doc<RawTopic>> {
+    parse_registry(files, TOPIC_FIELDS, "topic", errors)
+}
+
+fn parse_registry<T: serde::de::DeserializeOwned>(
+    files: &[SourceFile],
+    fields: &[&str],
+    what: &str,
+    errors: &mut Diagnostics,
+) -> Vec<Doc<T>> {
+    files
+        .iter()
+        .filter_map(|file| {
+            let id = id_of(file);
+            if !is_valid_id(id) {
+                errors.push(
+                    Diagnostic::in_file(&file.path, format!("`{id}` is not a valid {what} id (the file name is the id)"))
+                        .with_help(format!("rename the file: {}", invalid_id_help(id))),
+                );
+                return None;
+            }
+            match parse_doc(file, fields) {
+                Ok(doc) => Some(doc),
+                Err(d) => {
+                    errors.push(d);
+                    None
+                }
+            }
+        })
+        .collect()
+}
+
+/// Check a party's own fields (kind, iso, members) and build it, body not yet rendered.
+pub fn build_party(doc: &Doc<RawParty>, known: &BTreeMap<String, ()>, errors: &mut Diagnostics) -> Party {
+    let id = id_of(&doc.file).to_string();
+    let RawParty {
+        name,
+        kind,
+        short,
+        aliases,
+        iso,
+        members,
+        url,
+        extra,
+    } = &doc.raw;
+    let kind = match kind {
+        None => PartyKind::Other,
+        Some(k) => match PartyKind::ALL.iter().find(|(s, _)| *s == k.value) {
+            Some((_, kind)) => *kind,
+            None => {
+                let names = PartyKind::ALL.iter().map(|(s, _)| *s);
+                errors.push(
+                    doc.error(k, format!("unknown party kind `{}`", k.value))
+                        .with_help(suggestion(&k.value, names, "kind").replace("ids", "values")),
+                );
+                PartyKind::Other
+            }
+        },
+    };
+    let iso = iso.as_ref().and_then(|code| {
+        let upper = code.value.to_ascii_uppercase();
+        if upper.len() == 2 && upper.bytes().all(|b| b.is_ascii_uppercase()) {
+            Some(upper)
+        } else {
+            errors.push(
+                doc.error(code, format!("`{}` is not an ISO 3166-1 alpha-2 code", code.value))
+                    .with_help("use two letters, e.g. `JP` for Japan, `KR` for the Republic of Korea"),
+            );
+            None
+        }
+    });
+    for member in members {
+        if member.value == id {
+            errors.push(doc.error(member, format!("party `{id}` lists itself as a member")));
+        } else if !known.contains_key(&member.value) {
+            errors.push(unknown_id(doc, member, "party", known.keys().map(String::as_str), "content/parties"));
+        }
+    }
+    Party {
+        id,
+        source: doc.file.path.clone(),
+        name: name.clone(),
+        kind,
+        short: short.clone(),
+        aliases: aliases.clone(),
+        iso,
+        members: members.iter().map(|m| m.value.clone()).collect(),
+        url: url.clone(),
+        body: Body::default(),
+        extra: extra.clone(),
+        briefs: Vec::new(),
+        commitments: Vec::new(),
+        member_of: Vec::new(),
+    }
+}
+
+pub fn build_topic(doc: &Doc<RawTopic>) -> Topic {
+    let RawTopic {
+        name,
+        description,
+        extra,
+    } = &doc.raw;
+    Topic {
+        id: id_of(&doc.file).to_string(),
+        source: doc.file.path.clone(),
+        name: name.clone(),
+        description: description.clone(),
+        body: Body::default(),
+        extra: extra.clone(),
+        briefs: Vec::new(),
+        commitments: Vec::new(),
+    }
+}
+
+/// "unknown party `jpn`", with the nearest known id, or how to add it.
+pub fn unknown_id<'a, T>(
+    doc: &Doc<T>,
+    value: &Spanned<String>,
+    what: &str,
+    known: impl Iterator<Item = &'a str> + Clone,
+    dir: &str,
+) -> Diagnostic {
+    let hint = suggestion(&value.value, known, what);
+    doc.error(value, format!("unknown {what} `{}`", value.value))
+        .with_label(format!("no {dir}/{}.md", value.value))
+        .with_help(format!("{hint} (or create {dir}/{}.md)", value.value))
+}

@@ -1,0 +1,390 @@
+//! From parsed front matter to a [`Site`]: every reference checked (parties, topics, people,
+//! commitments, `[[...]]` links in bodies), commitments assembled, indexes built.
+
+use std::collections::BTreeMap;
+
+use jiff::civil::Date;
+use rayon::prelude::*;
+
+use super::commitments::{self, Dated, Known, date_error};
+use super::registry::{self, Doc, id_of, invalid_id_help, is_valid_id, parse_doc, unknown_id};
+use super::{Body, Brief, PersonMention, Site, Source};
+use crate::config::Config;
+use crate::content::Sources;
+use crate::content::raw::{BRIEF_FIELDS, RawBrief};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::markdown::{self, LinkError, LinkResolver, ResolvedLink};
+use crate::urls::{Urls, site_path};
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ResolveOptions {
+    /// Include briefs marked `draft: true`.
+    pub drafts: bool,
+}
+
+/// A brief whose own fields are valid, before it has its place in the site.
+struct Checked<'a> {
+    doc: &'a Doc<RawBrief>,
+    slug: String,
+    date: Date,
+    updated: Option<Date>,
+}
+
+/// Build the site model, reporting every problem found.
+pub fn resolve(sources: &Sources, config: Config, options: ResolveOptions) -> Result<Site, Diagnostics> {
+    let mut errors = Diagnostics::new();
+    let urls = Urls::new(&config.base_url);
+
+    let party_docs = registry::parse_parties(&sources.parties, &mut errors);
+    let topic_docs = registry::parse_topics(&sources.topics, &mut errors);
+    let known_parties: BTreeMap<String, ()> = party_docs.iter().map(|d| (id_of(&d.file).to_string(), ())).collect();
+    let known_topics: BTreeMap<String, ()> = topic_docs.iter().map(|d| (id_of(&d.file).to_string(), ())).collect();
+    let known = Known {
+        parties: &known_parties,
+        topics: &known_topics,
+    };
+
+    let brief_docs: Vec<Doc<RawBrief>> = sources
+        .briefs
+        .iter()
+        .filter_map(|f| parse_doc(f, BRIEF_FIELDS).map_err(|d| errors.push(d)).ok())
+        .collect();
+    let mut checked: Vec<Checked> = brief_docs
+        .iter()
+        .filter_map(|doc| check_brief(doc, &known, &mut errors))
+        .filter(|b| options.drafts || !b.doc.raw.draft)
+        .collect();
+    // Newest first; ties broken by source path so the order never depends on the file system.
+    checked.sort_by(|a, b| {
+        (b.date, b.updated)
+            .cmp(&(a.date, a.updated))
+            .then_with(|| a.doc.file.path.cmp(&b.doc.file.path))
+    });
+    check_unique_slugs(&checked, &mut errors);
+
+    let mut chronological: Vec<Dated> = checked
+        .iter()
+        .enumerate()
+        .map(|(index, b)| Dated {
+            index,
+            date: b.date,
+            doc: b.doc,
+        })
+        .collect();
+    chronological.sort_by(|a, b| a.date.cmp(&b.date).then_with(|| a.doc.file.path.cmp(&b.doc.file.path)));
+    let (commitments, mut mentions) = commitments::assemble(&chronological, &config, &known, &mut errors);
+
+    let mut parties: BTreeMap<String, super::Party> = party_docs
+        .iter()
+        .map(|d| (id_of(&d.file).to_string(), registry::build_party(d, &known_parties, &mut errors)))
+        .collect();
+    let mut topics: BTreeMap<String, super::Topic> =
+        topic_docs.iter().map(|d| (id_of(&d.file).to_string(), registry::build_topic(d))).collect();
+
+    let refs = Refs {
+        urls: &urls,
+        parties: parties.iter().map(|(id, p)| (id.clone(), p.name.clone())).collect(),
+        topics: topics.iter().map(|(id, t)| (id.clone(), t.name.clone())).collect(),
+        commitments: commitments.iter().map(|(id, c)| (id.clone(), c.text.clone())).collect(),
+    };
+    let brief_bodies = render_bodies(checked.iter().map(|b| b.doc), &refs, &mut errors);
+    let party_bodies = render_bodies(party_docs.iter(), &refs, &mut errors);
+    let topic_bodies = render_bodies(topic_docs.iter(), &refs, &mut errors);
+    errors.into_result(())?;
+
+    for (party, body) in parties.values_mut().zip(party_bodies) {
+        party.body = body;
+    }
+    for (topic, body) in topics.values_mut().zip(topic_bodies) {
+        topic.body = body;
+    }
+    let briefs: Vec<Brief> = checked
+        .into_iter()
+        .zip(brief_bodies)
+        .enumerate()
+        .map(|(i, (b, body))| into_brief(b, body, mentions.remove(&i).unwrap_or_default()))
+        .collect();
+    link_indexes(&briefs, &commitments, &mut parties, &mut topics);
+    Ok(Site {
+        config,
+        urls,
+        briefs,
+        parties,
+        topics,
+        commitments,
+    })
+}
+
+/// Check a brief's own fields and its references to the registries.
+fn check_brief<'a>(doc: &'a Doc<RawBrief>, known: &Known, errors: &mut Diagnostics) -> Option<Checked<'a>> {
+    let raw = &doc.raw;
+    let before = errors.len();
+    let date = parse_date(&raw.date.value)
+        .map_err(|msg| errors.push(date_error(doc, &raw.date, "date", &msg)))
+        .ok();
+    let updated = raw.updated.as_ref().and_then(|u| {
+        parse_date(&u.value)
+            .map_err(|msg| errors.push(date_error(doc, u, "updated", &msg)))
+            .ok()
+    });
+    let slug = match &raw.slug {
+        Some(s) if !is_valid_id(&s.value) => {
+            errors.push(doc.error(s, format!("`{}` is not a valid slug", s.value)).with_help(invalid_id_help(&s.value)));
+            String::new()
+        }
+        Some(s) => s.value.clone(),
+        None => slug_from_file(&doc.file.path),
+    };
+    if raw.title.trim().is_empty() {
+        errors.push(
+            Diagnostic::at(&doc.file, doc.split.front_inner.clone(), "the title is empty").with_help("give the brief a `title:`"),
+        );
+    }
+    let parties = known.parties.keys().map(String::as_str);
+    for p in &raw.parties {
+        if !known.parties.contains_key(&p.value) {
+            errors.push(unknown_id(doc, p, "party", parties.clone(), "content/parties"));
+        }
+    }
+    for person in &raw.people {
+        if let Some(p) = &person.party
+            && !known.parties.contains_key(&p.value)
+        {
+            errors.push(unknown_id(doc, p, "party", parties.clone(), "content/parties"));
+        }
+    }
+    let topics = known.topics.keys().map(String::as_str);
+    for t in &raw.topics {
+        if !known.topics.contains_key(&t.value) {
+            errors.push(unknown_id(doc, t, "topic", topics.clone(), "content/topics"));
+        }
+    }
+    if errors.len() > before {
+        return None;
+    }
+    Some(Checked {
+        doc,
+        slug,
+        date: date?,
+        updated,
+    })
+}
+
+/// The slug of a brief without `slug:`: its file name, made URL-safe.
+fn slug_from_file(path: &str) -> String {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let stem = name.strip_suffix(".md").unwrap_or(name);
+    if is_valid_id(stem) { stem.to_string() } else { slug::slugify(stem) }
+}
+
+fn check_unique_slugs(briefs: &[Checked], errors: &mut Diagnostics) {
+    let mut seen: BTreeMap<&str, &Checked> = BTreeMap::new();
+    for b in briefs {
+        if let Some(first) = seen.get(b.slug.as_str()) {
+            let url = site_path::brief(&b.slug);
+            errors.push(
+                Diagnostic::at(&b.doc.file, b.doc.split.front_inner.clone(), format!("two briefs would be written to /{url}"))
+                    .with_related(&first.doc.file, first.doc.split.front_inner.clone(), "the other brief with this slug")
+                    .with_help("give one of them a different `slug:` or file name"),
+            );
+        } else {
+            seen.insert(&b.slug, b);
+        }
+    }
+}
+
+/// A date as `YYYY-MM-DD`; a full timestamp (`2025-07-11T09:00:00+08:00`) keeps its date.
+pub fn parse_date(text: &str) -> Result<Date, String> {
+    let text = text.trim();
+    if let Ok(d) = text.parse::<Date>() {
+        return Ok(d);
+    }
+    // A timestamp keeps the calendar date as written, in its own offset.
+    if text.parse::<jiff::Timestamp>().is_ok()
+        && let Some(Ok(d)) = text.get(..10).map(str::parse::<Date>)
+    {
+        return Ok(d);
+    }
+    text.parse::<jiff::civil::DateTime>().map(|dt| dt.date()).map_err(|e| e.to_string())
+}
+
+/// Render the bodies of `docs` in parallel; bad `[[...]]` references become diagnostics.
+fn render_bodies<'a, T: Sync + 'a>(
+    docs: impl Iterator<Item = &'a Doc<T>>,
+    refs: &Refs,
+    errors: &mut Diagnostics,
+) -> Vec<Body> {
+    let docs: Vec<&Doc<T>> = docs.collect();
+    let results: Vec<Result<Body, Vec<Diagnostic>>> = docs
+        .par_iter()
+        .map(|doc| {
+            markdown::render(doc.body(), refs)
+                .map(|r| Body {
+                    html: r.html,
+                    toc: r.toc,
+                    words: r.words,
+                })
+                .map_err(|bad| {
+                    let offset = doc.split.body.start;
+                    bad.into_iter()
+                        .map(|b| {
+                            Diagnostic::at(&doc.file, b.range.start + offset..b.range.end + offset, b.error.message)
+                                .with_help_opt(b.error.help)
+                        })
+                        .collect()
+                })
+        })
+        .collect();
+    results
+        .into_iter()
+        .map(|r| {
+            r.unwrap_or_else(|ds| {
+                ds.into_iter().for_each(|d| errors.push(d));
+                Body::default()
+            })
+        })
+        .collect()
+}
+
+/// What `[[...]]` in a body can point at.
+struct Refs<'a> {
+    urls: &'a Urls,
+    parties: BTreeMap<String, String>,
+    topics: BTreeMap<String, String>,
+    commitments: BTreeMap<String, String>,
+}
+
+impl LinkResolver for Refs<'_> {
+    fn resolve(&self, target: &str) -> Result<ResolvedLink, LinkError> {
+        let (kind, id) = target.split_once(':').unwrap_or(("party", target));
+        let (names, path, class, dir): (_, fn(&str) -> String, _, _) = match kind {
+            "party" => (&self.parties, site_path::party, "ref-party", "content/parties"),
+            "topic" => (&self.topics, site_path::topic, "ref-topic", "content/topics"),
+            "commitment" => (&self.commitments, site_path::commitment, "ref-commitment", "a brief's `commitments:`"),
+            other => {
+                return Err(LinkError {
+                    message: format!("unknown reference kind `{other}` in `[[{target}]]`"),
+                    help: Some("write `[[party-id]]`, `[[topic:id]]` or `[[commitment:id]]`".into()),
+                });
+            }
+        };
+        match names.get(id) {
+            Some(label) => Ok(ResolvedLink {
+                href: self.urls.path(&path(id)),
+                label: label.clone(),
+                class,
+            }),
+            None => Err(LinkError {
+                message: format!("unknown {kind} `{id}` in `[[{target}]]`"),
+                help: Some(format!(
+                    "{} (defined in {dir})",
+                    crate::diagnostics::suggestion(id, names.keys().map(String::as_str), kind)
+                )),
+            }),
+        }
+    }
+}
+
+fn into_brief(b: Checked, body: Body, commitments: Vec<super::Mention>) -> Brief {
+    let RawBrief {
+        title,
+        date: _,
+        updated: _,
+        summary,
+        event,
+        location,
+        parties,
+        people,
+        topics,
+        commitments: _,
+        sources,
+        draft,
+        slug: _,
+        extra,
+    } = b.doc.raw.clone();
+    Brief {
+        source: b.doc.file.path.clone(),
+        slug: b.slug,
+        title,
+        date: b.date,
+        updated: b.updated,
+        summary,
+        event,
+        location,
+        parties: parties.into_iter().map(|p| p.value).collect(),
+        people: people
+            .into_iter()
+            .map(|p| PersonMention {
+                name: p.name.value,
+                role: p.role,
+                party: p.party.map(|p| p.value),
+            })
+            .collect(),
+        topics: topics.into_iter().map(|t| t.value).collect(),
+        commitments,
+        sources: sources.into_iter().map(|s| Source { title: s.title, url: s.url }).collect(),
+        draft,
+        body,
+        extra,
+    }
+}
+
+/// Fill the reverse indexes: briefs and commitments of each party and topic.
+fn link_indexes(
+    briefs: &[Brief],
+    commitments: &BTreeMap<String, super::Commitment>,
+    parties: &mut BTreeMap<String, super::Party>,
+    topics: &mut BTreeMap<String, super::Topic>,
+) {
+    for (i, brief) in briefs.iter().enumerate() {
+        for p in &brief.parties {
+            if let Some(party) = parties.get_mut(p) {
+                party.briefs.push(i);
+            }
+        }
+        for t in &brief.topics {
+            if let Some(topic) = topics.get_mut(t) {
+                topic.briefs.push(i);
+            }
+        }
+    }
+    for c in commitments.values() {
+        for p in &c.by {
+            if let Some(party) = parties.get_mut(p) {
+                party.commitments.push(c.id.clone());
+            }
+        }
+        if let Some(topic) = c.topic.as_ref().and_then(|t| topics.get_mut(t)) {
+            topic.commitments.push(c.id.clone());
+        }
+    }
+    let memberships: Vec<(String, String)> = parties
+        .values()
+        .flat_map(|p| p.members.iter().map(|m| (m.clone(), p.id.clone())))
+        .collect();
+    for (member, group) in memberships {
+        if let Some(party) = parties.get_mut(&member) {
+            party.member_of.push(group);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_accept_days_and_timestamps() {
+        assert_eq!(parse_date("2025-07-11").unwrap(), jiff::civil::date(2025, 7, 11));
+        assert_eq!(parse_date("2025-07-11T09:30:00+08:00").unwrap(), jiff::civil::date(2025, 7, 11));
+        assert_eq!(parse_date("2025-07-11T09:30:00").unwrap(), jiff::civil::date(2025, 7, 11));
+        assert!(parse_date("11/07/2025").is_err());
+        assert!(parse_date("2025-02-30").is_err());
+    }
+
+    #[test]
+    fn slugs_from_file_names() {
+        assert_eq!(slug_from_file("content/briefs/2025/kl-trilateral.md"), "kl-trilateral");
+        assert_eq!(slug_from_file("content/briefs/Rubio Wang Yi.md"), "rubio-wang-yi");
+    }
+}

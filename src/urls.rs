@@ -1,0 +1,125 @@
+//! The one place that knows how a page's URL is formed.
+//!
+//! A page is named by its *site path*: relative to the site root, no leading slash, a
+//! directory ending in `/` (`briefs/kl-trilateral/`) or a file (`accord.css`). [`Urls`] turns a
+//! site path into the link written in HTML (`/briefs/briefs/kl-trilateral/` under the base URL
+//! `https://org.github.io/briefs/`) or into an absolute URL, and into the file it is written to.
+
+use url::Url;
+
+/// Builds links from site paths under the base URL's path prefix.
+#[derive(Debug, Clone)]
+pub struct Urls {
+    base: Url,
+    /// The base URL's path, always starting and ending with `/`.
+    prefix: String,
+}
+
+impl Urls {
+    pub fn new(base: &Url) -> Self {
+        let mut prefix = base.path().to_string();
+        if !prefix.ends_with('/') {
+            prefix.push('/');
+        }
+        Urls {
+            base: base.clone(),
+            prefix,
+        }
+    }
+
+    /// The base URL's path, e.g. `/briefs/` (or `/`).
+    pub fn prefix(&self) -> &str {
+        &self.prefix
+    }
+
+    /// The link to a site path, from the host root: `/briefs/` + `parties/jp/`.
+    pub fn path(&self, site_path: &str) -> String {
+        format!("{}{}", self.prefix, site_path.trim_start_matches('/'))
+    }
+
+    /// The absolute URL of a site path, for feeds, canonical links and sitemaps.
+    pub fn absolute(&self, site_path: &str) -> String {
+        let origin = self.base.origin().ascii_serialization();
+        format!("{origin}{}", self.path(site_path))
+    }
+
+    /// The site path of a URL path under the prefix (the inverse of [`Urls::path`]).
+    pub fn site_path_of<'a>(&self, url_path: &'a str) -> Option<&'a str> {
+        url_path
+            .strip_prefix(self.prefix.as_str())
+            .or_else(|| (url_path == self.prefix.trim_end_matches('/')).then_some(""))
+    }
+}
+
+/// Site paths of the pages Accord writes.
+pub mod site_path {
+    pub fn brief(slug: &str) -> String {
+        format!("briefs/{slug}/")
+    }
+    pub fn party(id: &str) -> String {
+        format!("parties/{id}/")
+    }
+    pub fn topic(id: &str) -> String {
+        format!("topics/{id}/")
+    }
+    pub fn commitment(id: &str) -> String {
+        format!("commitments/{id}/")
+    }
+    pub const PARTIES: &str = "parties/";
+    pub const TOPICS: &str = "topics/";
+    pub const COMMITMENTS: &str = "commitments/";
+    /// Page `n` (1-based) of the index of briefs: `` for the first, `page/2/` after.
+    pub fn index(n: usize) -> String {
+        if n <= 1 {
+            String::new()
+        } else {
+            format!("page/{n}/")
+        }
+    }
+}
+
+/// The output file of a site path: directories get `index.html`.
+pub fn output_file(site_path: &str) -> String {
+    if site_path.is_empty() || site_path.ends_with('/') {
+        format!("{site_path}index.html")
+    } else {
+        site_path.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn urls(base: &str) -> Urls {
+        Urls::new(&Url::parse(base).unwrap())
+    }
+
+    #[test]
+    fn links_carry_the_sub_path() {
+        let u = urls("https://org.github.io/briefs/");
+        assert_eq!(u.path("parties/jp/"), "/briefs/parties/jp/");
+        assert_eq!(u.path(""), "/briefs/");
+        assert_eq!(u.path("/accord.css"), "/briefs/accord.css");
+        assert_eq!(u.absolute("atom.xml"), "https://org.github.io/briefs/atom.xml");
+        assert_eq!(u.site_path_of("/briefs/parties/jp/"), Some("parties/jp/"));
+        assert_eq!(u.site_path_of("/briefs"), Some(""));
+        assert_eq!(u.site_path_of("/other/"), None);
+    }
+
+    #[test]
+    fn root_site() {
+        let u = urls("https://example.org");
+        assert_eq!(u.path("briefs/x/"), "/briefs/x/");
+        assert_eq!(u.absolute(""), "https://example.org/");
+    }
+
+    #[test]
+    fn directories_become_index_files() {
+        assert_eq!(output_file(""), "index.html");
+        assert_eq!(output_file("briefs/x/"), "briefs/x/index.html");
+        assert_eq!(output_file("accord.css"), "accord.css");
+        assert_eq!(site_path::index(1), "");
+        assert_eq!(site_path::index(3), "page/3/");
+    }
+}
