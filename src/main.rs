@@ -1,1 +1,109 @@
-fn main(){}
+//! The `accord` command: parse arguments, run, print the result, exit.
+
+mod cli;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use accord::Error;
+use accord::build::{self, BuildOptions, BuildReport};
+use clap::Parser;
+use cli::{Cli, Command, NewCommand};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let root = cli.root.clone().unwrap_or_else(|| PathBuf::from("."));
+    match run(&cli, root) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            print_error(&e);
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn run(cli: &Cli, root: PathBuf) -> Result<(), Error> {
+    match &cli.command {
+        Command::Build(args) => {
+            build::check_root(&root)?;
+            let options = BuildOptions {
+                root,
+                base_url: args.base_url.clone(),
+                drafts: args.drafts,
+                output: args.output.clone(),
+            };
+            let report = build::build(&options)?;
+            summary(cli, "built", &report);
+        }
+        Command::Check(args) => {
+            build::check_root(&root)?;
+            let options = BuildOptions {
+                root,
+                base_url: args.base_url.clone(),
+                drafts: args.drafts,
+                output: None,
+            };
+            let report = build::check(&options)?;
+            summary(cli, "checked", &report);
+        }
+        Command::Init { dir } => {
+            let written = accord::scaffold::init(dir)?;
+            if !cli.quiet {
+                for path in &written {
+                    if cli.verbose {
+                        println!("  wrote {}", path.display());
+                    }
+                }
+                println!(
+                    "Created a new site in {}. Next: cd {} && accord build",
+                    dir.display(),
+                    dir.display()
+                );
+            }
+        }
+        Command::New { what: NewCommand::Brief { title } } => {
+            let path = accord::scaffold::new_brief(&root, title)?;
+            if !cli.quiet {
+                println!("Created {} (a draft: build with --drafts to see it)", path.display());
+            }
+        }
+    }
+    Ok(())
+}
+
+fn summary(cli: &Cli, verb: &str, report: &BuildReport) {
+    if cli.quiet {
+        return;
+    }
+    let ms = report.elapsed.as_secs_f64() * 1000.0;
+    match &report.output_dir {
+        Some(dir) => {
+            if cli.verbose {
+                println!("  {} briefs, {} files in {}", report.briefs, report.files, dir.display());
+            }
+            println!("Wrote {} pages ({} files) to {} in {ms:.0} ms", report.pages, report.files, dir.display());
+        }
+        None => println!("No problems: {} pages would be written ({verb} in {ms:.0} ms)", report.pages),
+    }
+}
+
+fn print_error(e: &Error) {
+    match e {
+        Error::Content(diagnostics) => {
+            eprint!("{diagnostics}");
+            let n = diagnostics.len();
+            eprintln!("error: {n} problem{} found; nothing was written", if n == 1 { "" } else { "s" });
+        }
+        Error::Output(o) => {
+            eprintln!("error: {o}");
+            if let Some(help) = o.help() {
+                eprintln!("  = help: {help}");
+            }
+        }
+        Error::Refused { message, help } => {
+            eprintln!("error: {message}");
+            eprintln!("  = help: {help}");
+        }
+        Error::Io { .. } => eprintln!("error: {e}"),
+    }
+}

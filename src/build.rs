@@ -1,0 +1,125 @@
+//! The pipeline end to end: load → resolve → render → (write). `build`, `check` and (later)
+//! `serve` all go through [`generate`].
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use crate::config::Config;
+use crate::content::{self, Sources};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::error::Error;
+use crate::model::{self, ResolveOptions, Site};
+use crate::output::{self, Output};
+use crate::render::{self, Theme, theme::DEFAULT_ASSETS};
+
+/// What a build is asked to do.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    /// The site root.
+    pub root: PathBuf,
+    /// Overrides `base_url` of `accord.toml`.
+    pub base_url: Option<String>,
+    pub drafts: bool,
+    /// Overrides `output_dir` of `accord.toml`; relative to the current directory.
+    pub output: Option<PathBuf>,
+}
+
+/// What a build did.
+#[derive(Debug, Clone)]
+pub struct BuildReport {
+    pub pages: usize,
+    pub files: usize,
+    pub briefs: usize,
+    pub output_dir: Option<PathBuf>,
+    pub elapsed: Duration,
+}
+
+/// Everything a build makes, in memory.
+pub struct Generated {
+    pub site: Site,
+    pub output: Output,
+    pub pages: usize,
+}
+
+/// Read, check and render the site; nothing is written.
+pub fn generate(sources: &Sources, options: &BuildOptions) -> Result<Generated, Diagnostics> {
+    let mut config = Config::parse(&sources.config)?;
+    if let Some(url) = &options.base_url {
+        config.set_base_url(url).map_err(Diagnostics::from)?;
+    }
+    let site = model::resolve(sources, config, ResolveOptions { drafts: options.drafts })?;
+    let theme = Theme::for_site(sources);
+    let pages = render::render(&site, &theme)?;
+    let page_count = pages.len();
+    let mut errors = Diagnostics::new();
+    let mut output = Output::new();
+    output.add_pages(pages, &mut errors);
+    for (path, bytes) in DEFAULT_ASSETS {
+        output.add_file(path, bytes.to_vec(), "the default theme", true, &mut errors);
+    }
+    // GitHub Pages runs Jekyll on a site without it, which hides files starting with `_`.
+    output.add_file(".nojekyll", Vec::new(), "Accord (.nojekyll for GitHub Pages)", true, &mut errors);
+    for file in &sources.static_files {
+        output.add_copy(&file.rel, file.disk.clone(), format!("static/{}", file.rel), &mut errors);
+    }
+    errors.into_result(Generated {
+        site,
+        output,
+        pages: page_count,
+    })
+}
+
+/// `accord build`: generate, then write to the output directory.
+pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
+    let started = Instant::now();
+    let sources = content::load(&options.root)?;
+    let generated = generate(&sources, options)?;
+    let out_dir = output_dir(options, &generated.site.config);
+    output::check_output_dir(&options.root, &out_dir)?;
+    generated.output.write(&out_dir)?;
+    Ok(BuildReport {
+        pages: generated.pages,
+        files: generated.output.len(),
+        briefs: generated.site.briefs.len(),
+        output_dir: Some(out_dir),
+        elapsed: started.elapsed(),
+    })
+}
+
+/// `accord check`: everything `build` does but writing.
+pub fn check(options: &BuildOptions) -> Result<BuildReport, Error> {
+    let started = Instant::now();
+    let sources = content::load(&options.root)?;
+    let generated = generate(&sources, options)?;
+    let out_dir = output_dir(options, &generated.site.config);
+    output::check_output_dir(&options.root, &out_dir)?;
+    Ok(BuildReport {
+        pages: generated.pages,
+        files: generated.output.len(),
+        briefs: generated.site.briefs.len(),
+        output_dir: None,
+        elapsed: started.elapsed(),
+    })
+}
+
+/// `--output` (relative to the current directory) or `output_dir` (relative to the root).
+pub fn output_dir(options: &BuildOptions, config: &Config) -> PathBuf {
+    match &options.output {
+        Some(dir) => dir.clone(),
+        None if config.output_dir.is_absolute() => config.output_dir.clone(),
+        None => options.root.join(&config.output_dir),
+    }
+}
+
+/// A diagnostic for a root that does not exist.
+pub fn check_root(root: &Path) -> Result<(), Error> {
+    if root.is_dir() {
+        Ok(())
+    } else {
+        Err(Error::Content(
+            Diagnostic::general(format!("site root {} is not a directory", root.display()))
+                .with_help("pass an existing directory with --root")
+                .into(),
+        ))
+    }
+}

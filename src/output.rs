@@ -1,0 +1,428 @@
+//! The output set and writing it. Only this module writes to disk.
+//!
+//! A build is written to a fresh directory beside the output directory and swapped in only
+//! when complete, so a failed build leaves the previous output untouched. A manifest
+//! (`.accord-manifest`) records what Accord wrote; files in the output directory that are not
+//! in it (a `.git` of a deploy checkout, a hand-placed `CNAME`) are carried over to the new
+//! output, never deleted.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::render::RenderedPage;
+use crate::urls::output_file;
+
+/// The list of files Accord wrote, one relative path per line.
+pub const MANIFEST: &str = ".accord-manifest";
+
+#[derive(Debug, thiserror::Error)]
+pub enum OutputError {
+    #[error("{path}: {source}")]
+    Io { path: PathBuf, source: io::Error },
+    #[error("refusing to write to {path}: {reason}")]
+    Refused { path: PathBuf, reason: String, help: String },
+}
+
+impl OutputError {
+    pub fn help(&self) -> Option<&str> {
+        match self {
+            OutputError::Refused { help, .. } => Some(help),
+            OutputError::Io { .. } => None,
+        }
+    }
+}
+
+fn io_at(path: &Path) -> impl FnOnce(io::Error) -> OutputError + '_ {
+    move |source| OutputError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+#[derive(Debug, Clone)]
+enum Content {
+    Bytes(Vec<u8>),
+    /// A static file, copied from disk when written.
+    Copy(PathBuf),
+}
+
+#[derive(Debug, Clone)]
+struct Entry {
+    content: Content,
+    origin: String,
+    /// Theme assets give way to a site's static file of the same name.
+    overridable: bool,
+}
+
+/// Every file of a build, by path relative to the output directory.
+#[derive(Debug, Clone, Default)]
+pub struct Output {
+    files: BTreeMap<String, Entry>,
+}
+
+impl Output {
+    pub fn new() -> Self {
+        Output::default()
+    }
+
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    pub fn paths(&self) -> impl Iterator<Item = &str> {
+        self.files.keys().map(String::as_str)
+    }
+
+    /// The bytes of a generated file (not of a copied one).
+    pub fn get(&self, path: &str) -> Option<&[u8]> {
+        match &self.files.get(path)?.content {
+            Content::Bytes(b) => Some(b),
+            Content::Copy(_) => None,
+        }
+    }
+
+    /// Add rendered pages; two pages for one URL are an error naming both sources.
+    pub fn add_pages(&mut self, pages: Vec<RenderedPage>, errors: &mut Diagnostics) {
+        for p in pages {
+            self.insert(output_file(&p.path), Content::Bytes(p.html.into_bytes()), p.origin, false, errors);
+        }
+    }
+
+    /// A generated non-page file (`.nojekyll`, a theme asset).
+    pub fn add_file(&mut self, path: &str, bytes: Vec<u8>, origin: &str, overridable: bool, errors: &mut Diagnostics) {
+        self.insert(path.to_string(), Content::Bytes(bytes), origin.to_string(), overridable, errors);
+    }
+
+    /// A file from the site's `static/`, copied as is.
+    pub fn add_copy(&mut self, path: &str, disk: PathBuf, origin: String, errors: &mut Diagnostics) {
+        self.insert(path.to_string(), Content::Copy(disk), origin, false, errors);
+    }
+
+    fn insert(&mut self, path: String, content: Content, origin: String, overridable: bool, errors: &mut Diagnostics) {
+        if path == MANIFEST {
+            errors.push(Diagnostic::general(format!("{origin} would overwrite Accord's {MANIFEST}")).with_help("rename that file"));
+            return;
+        }
+        if let Some(existing) = self.files.get(&path) {
+            if existing.overridable {
+                self.files.insert(path, Entry { content, origin, overridable });
+            } else if !overridable {
+                errors.push(
+                    Diagnostic::general(format!(
+                        "two sources would write the same file `{path}`: {} and {origin}",
+                        existing.origin
+                    ))
+                    .with_help("rename one of them (a brief's `slug:`, a party or topic file, or the static file)"),
+                );
+            }
+            return;
+        }
+        self.files.insert(path, Entry { content, origin, overridable });
+    }
+
+    /// Write the output to `dir`, replacing what a previous build wrote there.
+    pub fn write(&self, dir: &Path) -> Result<(), OutputError> {
+        let previous = previous_manifest(dir)?;
+        let name = dir.file_name().map_or_else(|| "output".into(), |n| n.to_string_lossy().into_owned());
+        let parent = dir.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        fs::create_dir_all(parent).map_err(io_at(parent))?;
+        let staging = unique_sibling(parent, &name, "new");
+        if let Err(e) = self.write_tree(&staging) {
+            remove_tree_we_wrote(&staging);
+            return Err(e);
+        }
+        if let Some(previous) = previous {
+            if let Err(e) = carry_foreign_files(dir, &staging, &previous, self) {
+                remove_tree_we_wrote(&staging);
+                return Err(e);
+            }
+            let retired = unique_sibling(parent, &name, "old");
+            fs::rename(dir, &retired).map_err(io_at(dir))?;
+            if let Err(e) = fs::rename(&staging, dir) {
+                // Put the previous output back; the new one stays in staging for inspection.
+                let _ = fs::rename(&retired, dir);
+                return Err(io_at(dir)(e));
+            }
+            remove_files_we_wrote(&retired, &previous);
+        } else {
+            fs::rename(&staging, dir).map_err(io_at(dir))?;
+        }
+        Ok(())
+    }
+
+    fn write_tree(&self, root: &Path) -> Result<(), OutputError> {
+        fs::create_dir_all(root).map_err(io_at(root))?;
+        let mut dirs: BTreeSet<PathBuf> = BTreeSet::new();
+        for (rel, entry) in &self.files {
+            let path = root.join(rel);
+            if let Some(parent) = path.parent()
+                && dirs.insert(parent.to_path_buf())
+            {
+                fs::create_dir_all(parent).map_err(io_at(parent))?;
+            }
+            match &entry.content {
+                Content::Bytes(bytes) => fs::write(&path, bytes).map_err(io_at(&path))?,
+                Content::Copy(from) => {
+                    fs::copy(from, &path).map_err(io_at(from))?;
+                }
+            }
+        }
+        let manifest: String = self.files.keys().map(|k| format!("{k}\n")).collect();
+        let path = root.join(MANIFEST);
+        fs::write(&path, manifest).map_err(io_at(&path))
+    }
+}
+
+/// What the previous build wrote, or `None` when there is no previous output. A non-empty
+/// directory without a manifest was not written by Accord: refuse to touch it.
+fn previous_manifest(dir: &Path) -> Result<Option<BTreeSet<String>>, OutputError> {
+    if !dir.exists() {
+        return Ok(None);
+    }
+    if !dir.is_dir() {
+        return Err(OutputError::Refused {
+            path: dir.to_path_buf(),
+            reason: "it is a file, not a directory".into(),
+            help: "choose another output directory with --output".into(),
+        });
+    }
+    let manifest = dir.join(MANIFEST);
+    match fs::read_to_string(&manifest) {
+        Ok(text) => Ok(Some(text.lines().map(str::to_string).collect())),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            let mut entries = fs::read_dir(dir).map_err(io_at(dir))?;
+            if entries.next().is_none() {
+                Ok(Some(BTreeSet::new()))
+            } else {
+                Err(OutputError::Refused {
+                    path: dir.to_path_buf(),
+                    reason: format!("it holds files that Accord did not write (no {MANIFEST})"),
+                    help: "move those files away, or choose another output directory with --output".into(),
+                })
+            }
+        }
+        Err(e) => Err(io_at(&manifest)(e)),
+    }
+}
+
+/// Move every file of `old` that Accord did not write into `new`, keeping its path.
+fn carry_foreign_files(old: &Path, new: &Path, written: &BTreeSet<String>, output: &Output) -> Result<(), OutputError> {
+    let mut moves = Vec::new();
+    collect_foreign(old, "", written, &mut moves)?;
+    for rel in &moves {
+        if output.files.contains_key(rel) || output.files.keys().any(|k| k.starts_with(&format!("{rel}/"))) {
+            return Err(OutputError::Refused {
+                path: old.join(rel),
+                reason: "this file was not written by Accord, and the new build has a file at the same path".into(),
+                help: "move the file away, or rename what generates that path".into(),
+            });
+        }
+    }
+    for rel in moves {
+        let to = new.join(&rel);
+        if let Some(parent) = to.parent() {
+            fs::create_dir_all(parent).map_err(io_at(parent))?;
+        }
+        fs::rename(old.join(&rel), &to).map_err(io_at(&to))?;
+    }
+    Ok(())
+}
+
+/// Paths (files, or whole directories holding nothing of ours) under `dir` not in `written`.
+fn collect_foreign(dir: &Path, prefix: &str, written: &BTreeSet<String>, out: &mut Vec<String>) -> Result<(), OutputError> {
+    let mut entries: Vec<_> = fs::read_dir(dir)
+        .map_err(io_at(dir))?
+        .collect::<Result<_, _>>()
+        .map_err(io_at(dir))?;
+    entries.sort_by_key(|e| e.file_name());
+    for entry in entries {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let rel = if prefix.is_empty() { name.clone() } else { format!("{prefix}/{name}") };
+        if rel == MANIFEST {
+            continue;
+        }
+        let file_type = entry.file_type().map_err(io_at(&entry.path()))?;
+        if file_type.is_dir() {
+            let inner = format!("{rel}/");
+            if written.iter().any(|w| w.starts_with(&inner)) {
+                collect_foreign(&entry.path(), &rel, written, out)?;
+            } else {
+                out.push(rel);
+            }
+        } else if !written.contains(&rel) {
+            out.push(rel);
+        }
+    }
+    Ok(())
+}
+
+/// Delete what the manifest lists, then the directories left empty. Anything else stays.
+fn remove_files_we_wrote(dir: &Path, written: &BTreeSet<String>) {
+    for rel in written {
+        let _ = fs::remove_file(dir.join(rel));
+    }
+    let _ = fs::remove_file(dir.join(MANIFEST));
+    remove_empty_dirs(dir);
+}
+
+fn remove_empty_dirs(dir: &Path) {
+    if let Ok(entries) = fs::read_dir(dir) {
+        for e in entries.flatten() {
+            if e.file_type().is_ok_and(|t| t.is_dir()) {
+                remove_empty_dirs(&e.path());
+            }
+        }
+    }
+    let _ = fs::remove_dir(dir);
+}
+
+/// A staging directory of our own: everything in it was written by this build.
+fn remove_tree_we_wrote(dir: &Path) {
+    let _ = fs::remove_dir_all(dir);
+}
+
+fn unique_sibling(parent: &Path, name: &str, tag: &str) -> PathBuf {
+    let pid = std::process::id();
+    let mut n = 0u32;
+    loop {
+        let candidate = parent.join(format!(".{name}.accord-{tag}-{pid}-{n}"));
+        if !candidate.exists() {
+            return candidate;
+        }
+        n += 1;
+    }
+}
+
+/// Refuse an output directory that would clobber the site: the site root itself, a parent of
+/// it, a directory holding `content/`, or one inside the site's sources.
+pub fn check_output_dir(root: &Path, out: &Path) -> Result<(), OutputError> {
+    let root = normalize(root);
+    let out_n = normalize(out);
+    let refuse = |reason: &str| {
+        Err(OutputError::Refused {
+            path: out.to_path_buf(),
+            reason: reason.to_string(),
+            help: "choose an output directory of its own, e.g. `--output public`".into(),
+        })
+    };
+    if out_n == root {
+        return refuse("it is the site root");
+    }
+    if root.starts_with(&out_n) {
+        return refuse("it contains the site");
+    }
+    if out_n.join("content").is_dir() {
+        return refuse("it holds a `content/` directory");
+    }
+    for sources in ["content", "templates", "static"] {
+        if out_n.starts_with(root.join(sources)) {
+            return refuse(&format!("it is inside the site's `{sources}/`"));
+        }
+    }
+    if out_n.file_name().is_some_and(|n| n == ".git") || out_n.components().any(|c| c.as_os_str() == ".git") {
+        return refuse("it is inside a `.git` directory");
+    }
+    Ok(())
+}
+
+/// An absolute path with `.` and `..` resolved, and symlinks resolved where the path exists.
+fn normalize(path: &Path) -> PathBuf {
+    let absolute = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(path)
+    };
+    // Canonicalize the longest existing ancestor, then append the rest lexically.
+    let mut existing = absolute.clone();
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        match (existing.file_name(), existing.parent()) {
+            (Some(name), Some(parent)) => {
+                rest.push(name.to_os_string());
+                existing = parent.to_path_buf();
+            }
+            _ => break,
+        }
+    }
+    let mut out = fs::canonicalize(&existing).unwrap_or(existing);
+    for part in rest.into_iter().rev() {
+        if part == ".." {
+            out.pop();
+        } else if part != "." {
+            out.push(part);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn output(files: &[(&str, &str)]) -> Output {
+        let mut o = Output::new();
+        let mut errors = Diagnostics::new();
+        for (p, c) in files {
+            o.add_file(p, c.as_bytes().to_vec(), "test", false, &mut errors);
+        }
+        assert!(errors.is_empty());
+        o
+    }
+
+    #[test]
+    fn rewrite_keeps_foreign_files_and_drops_stale_ones() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        output(&[("a/index.html", "one"), ("old.html", "stale")]).write(&out).unwrap();
+        fs::create_dir_all(out.join(".git/objects")).unwrap();
+        fs::write(out.join(".git/HEAD"), "ref").unwrap();
+        fs::write(out.join("CNAME"), "example.org").unwrap();
+        output(&[("a/index.html", "two")]).write(&out).unwrap();
+        assert_eq!(fs::read_to_string(out.join("a/index.html")).unwrap(), "two");
+        assert!(!out.join("old.html").exists());
+        assert_eq!(fs::read_to_string(out.join(".git/HEAD")).unwrap(), "ref");
+        assert_eq!(fs::read_to_string(out.join("CNAME")).unwrap(), "example.org");
+        let leftovers: Vec<_> = fs::read_dir(tmp.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(leftovers.len(), 1, "staging dirs left behind: {leftovers:?}");
+    }
+
+    #[test]
+    fn refuses_a_directory_accord_did_not_write() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("docs");
+        fs::create_dir_all(&out).unwrap();
+        fs::write(out.join("notes.txt"), "mine").unwrap();
+        let err = output(&[("index.html", "x")]).write(&out).unwrap_err();
+        assert!(matches!(err, OutputError::Refused { .. }), "{err}");
+        assert_eq!(fs::read_to_string(out.join("notes.txt")).unwrap(), "mine");
+    }
+
+    #[test]
+    fn refuses_output_over_the_site() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("site");
+        fs::create_dir_all(root.join("content")).unwrap();
+        assert!(check_output_dir(&root, &root).is_err());
+        assert!(check_output_dir(&root, tmp.path()).is_err());
+        assert!(check_output_dir(&root, &root.join("content/out")).is_err());
+        assert!(check_output_dir(&root, &root.join("public/../")).is_err());
+        assert!(check_output_dir(&root, &root.join("public")).is_ok());
+    }
+
+    #[test]
+    fn two_pages_for_one_path_is_an_error_naming_both() {
+        let mut o = Output::new();
+        let mut errors = Diagnostics::new();
+        o.add_file("x/index.html", vec![], "content/briefs/a.md", false, &mut errors);
+        o.add_file("x/index.html", vec![], "static/x/index.html", false, &mut errors);
+        let text = errors.to_string();
+        assert!(text.contains("content/briefs/a.md") && text.contains("static/x/index.html"), "{text}");
+    }
+}

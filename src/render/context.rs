@@ -1,0 +1,416 @@
+//! The template context: the only shape of the site that templates see. Every struct here is
+//! documented in the README ("Template context"); a field added here must be added there.
+//!
+//! Views borrow from the model and carry what a template cannot compute itself: URLs under
+//! the base path, status labels, flags.
+
+use serde::Serialize;
+
+use crate::config::Status;
+use crate::markdown::TocEntry;
+use crate::model::{Brief, Commitment, Party, PersonMention, Site, Source, Topic};
+use crate::urls::site_path;
+
+/// Site-wide values, in every page's context as `site`.
+#[derive(Serialize)]
+pub struct SiteView<'a> {
+    pub title: &'a str,
+    pub description: &'a str,
+    pub language: &'a str,
+    /// The absolute base URL, ending in `/`.
+    pub base_url: &'a str,
+    /// The base URL's path, e.g. `/briefs/`.
+    pub base_path: &'a str,
+    pub extra: &'a serde_json::Value,
+    pub statuses: &'a [Status],
+    pub generator: &'static str,
+    pub counts: Counts,
+}
+
+#[derive(Serialize)]
+pub struct Counts {
+    pub briefs: usize,
+    pub parties: usize,
+    pub topics: usize,
+    pub commitments: usize,
+}
+
+/// What page is being rendered, as `page`.
+#[derive(Serialize)]
+pub struct PageView<'a> {
+    /// `index`, `brief`, `party`, `topic`, `parties`, `topics`.
+    pub kind: &'static str,
+    pub title: &'a str,
+    /// The link to this page (`/briefs/parties/jp/`).
+    pub url: String,
+    /// Its absolute URL, for `<link rel=canonical>`.
+    pub permalink: String,
+    /// Its site path (`parties/jp/`).
+    pub path: String,
+}
+
+/// A party as a link: name, short name, flag.
+#[derive(Serialize, Clone)]
+pub struct PartyRef<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
+    pub short: Option<&'a str>,
+    pub kind: &'static str,
+    pub iso: Option<&'a str>,
+    /// The flag emoji of `iso`, when it has one.
+    pub flag: Option<String>,
+    pub url: String,
+}
+
+#[derive(Serialize, Clone)]
+pub struct TopicRef<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
+    pub url: String,
+}
+
+#[derive(Serialize, Clone)]
+pub struct StatusView<'a> {
+    pub id: &'a str,
+    pub label: &'a str,
+    pub closes: bool,
+}
+
+/// A brief for lists: everything but the body.
+#[derive(Serialize)]
+pub struct BriefSummary<'a> {
+    pub slug: &'a str,
+    pub url: String,
+    pub title: &'a str,
+    /// `YYYY-MM-DD`; format it with the `date` filter.
+    pub date: String,
+    pub updated: Option<String>,
+    pub summary: Option<&'a str>,
+    pub event: Option<&'a str>,
+    pub location: Option<&'a str>,
+    pub parties: Vec<PartyRef<'a>>,
+    pub topics: Vec<TopicRef<'a>>,
+    pub commitment_count: usize,
+    pub draft: bool,
+}
+
+/// A brief with its body, on its own page as `brief`.
+#[derive(Serialize)]
+pub struct BriefView<'a> {
+    #[serde(flatten)]
+    pub summary: BriefSummary<'a>,
+    pub people: Vec<PersonView<'a>>,
+    pub commitments: Vec<MentionView<'a>>,
+    pub sources: &'a [Source],
+    /// The body as HTML (print it with `| safe`).
+    pub content: &'a str,
+    pub toc: &'a [TocEntry],
+    pub words: usize,
+    pub reading_minutes: usize,
+    pub source_path: &'a str,
+    pub extra: &'a crate::content::raw::Extra,
+}
+
+#[derive(Serialize)]
+pub struct PersonView<'a> {
+    pub name: &'a str,
+    pub role: Option<&'a str>,
+    pub party: Option<PartyRef<'a>>,
+}
+
+/// A commitment as one brief mentions it.
+#[derive(Serialize)]
+pub struct MentionView<'a> {
+    #[serde(flatten)]
+    pub commitment: CommitmentSummary<'a>,
+    /// The status as of this brief.
+    pub status_here: StatusView<'a>,
+    /// Whether this brief set that status (rather than carrying it).
+    pub status_given: bool,
+    pub note: Option<&'a str>,
+    pub quote: Option<&'a str>,
+    pub source: Option<&'a str>,
+}
+
+/// A commitment for lists.
+#[derive(Serialize)]
+pub struct CommitmentSummary<'a> {
+    pub id: &'a str,
+    pub url: String,
+    pub text: &'a str,
+    pub by: Vec<PartyRef<'a>>,
+    pub topic: Option<TopicRef<'a>>,
+    /// The current status (of the latest brief naming it).
+    pub status: StatusView<'a>,
+    pub due: Option<String>,
+    pub first_seen: Option<String>,
+    pub last_seen: Option<String>,
+    pub mentions: usize,
+}
+
+#[derive(Serialize)]
+pub struct PartyView<'a> {
+    #[serde(flatten)]
+    pub link: PartyRef<'a>,
+    pub aliases: &'a [String],
+    pub members: Vec<PartyRef<'a>>,
+    pub member_of: Vec<PartyRef<'a>>,
+    /// The party's own website, from `url:` in its file.
+    pub website: Option<&'a str>,
+    pub content: &'a str,
+    pub brief_count: usize,
+    pub commitment_count: usize,
+    pub extra: &'a crate::content::raw::Extra,
+}
+
+#[derive(Serialize)]
+pub struct TopicView<'a> {
+    #[serde(flatten)]
+    pub link: TopicRef<'a>,
+    pub description: Option<&'a str>,
+    pub content: &'a str,
+    pub brief_count: usize,
+    pub commitment_count: usize,
+    pub extra: &'a crate::content::raw::Extra,
+}
+
+/// Commitments in one status, for party pages.
+#[derive(Serialize)]
+pub struct StatusGroup<'a> {
+    pub status: StatusView<'a>,
+    pub commitments: Vec<CommitmentSummary<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct Pagination {
+    pub current: usize,
+    pub total: usize,
+    pub prev_url: Option<String>,
+    pub next_url: Option<String>,
+    pub pages: Vec<PageLink>,
+}
+
+#[derive(Serialize)]
+pub struct PageLink {
+    pub number: usize,
+    pub url: String,
+}
+
+/// Builds views from the model.
+pub struct Views<'a> {
+    pub site: &'a Site,
+}
+
+impl<'a> Views<'a> {
+    pub fn site(&self) -> SiteView<'a> {
+        let s = self.site;
+        SiteView {
+            title: &s.config.title,
+            description: &s.config.description,
+            language: &s.config.language,
+            base_url: s.config.base_url.as_str(),
+            base_path: s.urls.prefix(),
+            extra: &s.config.extra,
+            statuses: &s.config.statuses,
+            generator: concat!("Accord ", env!("CARGO_PKG_VERSION")),
+            counts: Counts {
+                briefs: s.briefs.len(),
+                parties: s.parties.len(),
+                topics: s.topics.len(),
+                commitments: s.commitments.len(),
+            },
+        }
+    }
+
+    pub fn page(&self, kind: &'static str, title: &'a str, path: String) -> PageView<'a> {
+        PageView {
+            kind,
+            title,
+            url: self.site.urls.path(&path),
+            permalink: self.site.urls.absolute(&path),
+            path,
+        }
+    }
+
+    pub fn party_ref(&self, id: &'a str) -> Option<PartyRef<'a>> {
+        let p: &'a Party = self.site.parties.get(id)?;
+        Some(PartyRef {
+            id: &p.id,
+            name: &p.name,
+            short: p.short.as_deref(),
+            kind: p.kind.as_str(),
+            iso: p.iso.as_deref(),
+            flag: p.iso.as_deref().and_then(flag_emoji),
+            url: self.site.urls.path(&site_path::party(&p.id)),
+        })
+    }
+
+    fn party_refs(&self, ids: &'a [String]) -> Vec<PartyRef<'a>> {
+        ids.iter().filter_map(|id| self.party_ref(id)).collect()
+    }
+
+    pub fn topic_ref(&self, id: &'a str) -> Option<TopicRef<'a>> {
+        let t: &'a Topic = self.site.topics.get(id)?;
+        Some(TopicRef {
+            id: &t.id,
+            name: &t.name,
+            url: self.site.urls.path(&site_path::topic(&t.id)),
+        })
+    }
+
+    pub fn status(&self, id: &'a str) -> StatusView<'a> {
+        match self.site.config.status(id) {
+            Some(s) => StatusView {
+                id: &s.id,
+                label: &s.label,
+                closes: s.closes,
+            },
+            None => StatusView {
+                id,
+                label: id,
+                closes: false,
+            },
+        }
+    }
+
+    pub fn brief_summary(&self, b: &'a Brief) -> BriefSummary<'a> {
+        BriefSummary {
+            slug: &b.slug,
+            url: self.site.urls.path(&site_path::brief(&b.slug)),
+            title: &b.title,
+            date: b.date.to_string(),
+            updated: b.updated.map(|d| d.to_string()),
+            summary: b.summary.as_deref(),
+            event: b.event.as_deref(),
+            location: b.location.as_deref(),
+            parties: self.party_refs(&b.parties),
+            topics: b.topics.iter().filter_map(|t| self.topic_ref(t)).collect(),
+            commitment_count: b.commitments.len(),
+            draft: b.draft,
+        }
+    }
+
+    pub fn brief(&self, b: &'a Brief) -> BriefView<'a> {
+        BriefView {
+            summary: self.brief_summary(b),
+            people: b.people.iter().map(|p| self.person(p)).collect(),
+            commitments: b
+                .commitments
+                .iter()
+                .filter_map(|m| {
+                    let c = self.site.commitments.get(&m.id)?;
+                    Some(MentionView {
+                        commitment: self.commitment_summary(c),
+                        status_here: self.status(&m.status),
+                        status_given: m.status_given,
+                        note: m.note.as_deref(),
+                        quote: m.quote.as_deref(),
+                        source: m.source.as_deref(),
+                    })
+                })
+                .collect(),
+            sources: &b.sources,
+            content: &b.body.html,
+            toc: &b.body.toc,
+            words: b.body.words,
+            reading_minutes: b.body.words.div_ceil(220).max(1),
+            source_path: &b.source,
+            extra: &b.extra,
+        }
+    }
+
+    fn person(&self, p: &'a PersonMention) -> PersonView<'a> {
+        PersonView {
+            name: &p.name,
+            role: p.role.as_deref(),
+            party: p.party.as_deref().and_then(|id| self.party_ref(id)),
+        }
+    }
+
+    pub fn commitment_summary(&self, c: &'a Commitment) -> CommitmentSummary<'a> {
+        CommitmentSummary {
+            id: &c.id,
+            url: self.site.urls.path(&site_path::commitment(&c.id)),
+            text: &c.text,
+            by: self.party_refs(&c.by),
+            topic: c.topic.as_deref().and_then(|t| self.topic_ref(t)),
+            status: self.status(&c.status),
+            due: c.due.map(|d| d.to_string()),
+            first_seen: c.first_seen().map(|d| d.to_string()),
+            last_seen: c.last_seen().map(|d| d.to_string()),
+            mentions: c.timeline.len(),
+        }
+    }
+
+    pub fn commitments(&self, ids: &'a [String]) -> Vec<CommitmentSummary<'a>> {
+        ids.iter()
+            .filter_map(|id| self.site.commitments.get(id))
+            .map(|c| self.commitment_summary(c))
+            .collect()
+    }
+
+    pub fn party(&self, p: &'a Party) -> PartyView<'a> {
+        PartyView {
+            link: self.party_ref(&p.id).expect("party is in the site"),
+            aliases: &p.aliases,
+            members: self.party_refs(&p.members),
+            member_of: self.party_refs(&p.member_of),
+            website: p.url.as_deref(),
+            content: &p.body.html,
+            brief_count: p.briefs.len(),
+            commitment_count: p.commitments.len(),
+            extra: &p.extra,
+        }
+    }
+
+    pub fn topic(&self, t: &'a Topic) -> TopicView<'a> {
+        TopicView {
+            link: self.topic_ref(&t.id).expect("topic is in the site"),
+            description: t.description.as_deref(),
+            content: &t.body.html,
+            brief_count: t.briefs.len(),
+            commitment_count: t.commitments.len(),
+            extra: &t.extra,
+        }
+    }
+
+    pub fn status_groups(&self, ids: &'a [String]) -> Vec<StatusGroup<'a>> {
+        self.site
+            .commitments_by_status(ids)
+            .into_iter()
+            .map(|(status, list)| StatusGroup {
+                status: self.status(&status.id),
+                commitments: list.into_iter().map(|c| self.commitment_summary(c)).collect(),
+            })
+            .collect()
+    }
+
+    pub fn briefs(&self, indexes: &[usize]) -> Vec<BriefSummary<'a>> {
+        indexes
+            .iter()
+            .filter_map(|&i| self.site.briefs.get(i))
+            .map(|b| self.brief_summary(b))
+            .collect()
+    }
+}
+
+/// The flag emoji of an ISO 3166-1 alpha-2 code: two regional indicator symbols.
+pub fn flag_emoji(iso: &str) -> Option<String> {
+    let bytes = iso.as_bytes();
+    if bytes.len() != 2 || !bytes.iter().all(u8::is_ascii_uppercase) {
+        return None;
+    }
+    bytes
+        .iter()
+        .map(|b| char::from_u32(0x1F1E6 + u32::from(b - b'A')))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn flags_from_iso_codes() {
+        assert_eq!(super::flag_emoji("JP").as_deref(), Some("🇯🇵"));
+        assert_eq!(super::flag_emoji("jp"), None);
+    }
+}
