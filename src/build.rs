@@ -43,6 +43,13 @@ pub struct Generated {
 
 /// Read, check and render the site; nothing is written.
 pub fn generate(sources: &Sources, options: &BuildOptions) -> Result<Generated, Diagnostics> {
+    generate_unsorted(sources, options).map_err(|mut d| {
+        d.sort();
+        d
+    })
+}
+
+fn generate_unsorted(sources: &Sources, options: &BuildOptions) -> Result<Generated, Diagnostics> {
     let mut config = Config::parse(&sources.config)?;
     if let Some(url) = &options.base_url {
         config.set_base_url(url).map_err(Diagnostics::from)?;

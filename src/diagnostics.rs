@@ -243,6 +243,15 @@ impl Diagnostics {
         self.0.is_empty()
     }
 
+    /// Order by file and position, so problems read top to bottom (stable for the rest).
+    pub fn sort(&mut self) {
+        self.0.sort_by_key(|d| match &d.location {
+            Location::Span { file, range } => (0, file.path.clone(), range.start),
+            Location::File(path) => (0, path.display().to_string(), 0),
+            Location::None => (1, String::new(), 0),
+        });
+    }
+
     pub fn len(&self) -> usize {
         self.0.len()
     }

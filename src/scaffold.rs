@@ -128,7 +128,7 @@ commitments: []    # - {{ id: ..., text: ..., by: [...], status: announced }}
 sources: []        # - {{ title: ..., url: ... }}
 draft: true
 ---
-Write the brief here. Link a party with [[id]], a topic with [[topic:id]].
+Write the brief here. Link a party with `[[party-id]]`, a topic with `[[topic:topic-id]]`.
 "#,
         date = today()
     );

@@ -118,7 +118,6 @@ pub fn resolve(sources: &Sources, config: Config, options: ResolveOptions) -> Re
 /// Check a brief's own fields and its references to the registries.
 fn check_brief<'a>(doc: &'a Doc<RawBrief>, known: &Known, errors: &mut Diagnostics) -> Option<Checked<'a>> {
     let raw = &doc.raw;
-    let before = errors.len();
     let date = parse_date(&raw.date.value)
         .map_err(|msg| errors.push(date_error(doc, &raw.date, "date", &msg)))
         .ok();
@@ -159,9 +158,8 @@ fn check_brief<'a>(doc: &'a Doc<RawBrief>, known: &Known, errors: &mut Diagnosti
             errors.push(unknown_id(doc, t, "topic", topics.clone(), "content/topics"));
         }
     }
-    if errors.len() > before {
-        return None;
-    }
+    // A brief with bad references still goes on to the commitment and body checks, so one
+    // build reports all of its problems; the errors already recorded fail the build.
     Some(Checked {
         doc,
         slug,

@@ -105,6 +105,8 @@ pub struct BriefView<'a> {
     /// The body as HTML (print it with `| safe`).
     pub content: &'a str,
     pub toc: &'a [TocEntry],
+    /// Headings in `toc`, at every level.
+    pub heading_count: usize,
     pub words: usize,
     pub reading_minutes: usize,
     pub source_path: &'a str,
@@ -312,6 +314,7 @@ impl<'a> Views<'a> {
             sources: &b.sources,
             content: &b.body.html,
             toc: &b.body.toc,
+            heading_count: count_headings(&b.body.toc),
             words: b.body.words,
             reading_minutes: b.body.words.div_ceil(220).max(1),
             source_path: &b.source,
@@ -392,6 +395,10 @@ impl<'a> Views<'a> {
             .map(|b| self.brief_summary(b))
             .collect()
     }
+}
+
+fn count_headings(toc: &[TocEntry]) -> usize {
+    toc.iter().map(|h| 1 + count_headings(&h.children)).sum()
 }
 
 /// The flag emoji of an ISO 3166-1 alpha-2 code: two regional indicator symbols.

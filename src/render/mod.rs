@@ -29,40 +29,58 @@ pub struct RenderedPage {
 pub fn render(site: &Site, theme: &Theme) -> Result<Vec<RenderedPage>, Diagnostics> {
     let tera = theme.tera(site)?;
     let jobs = pages(site);
-    let results: Vec<Result<RenderedPage, Diagnostic>> = jobs
+    let results: Vec<Result<RenderedPage, (&Page, tera::Error)>> = jobs
         .par_iter()
         .map(|page| {
-            let context = pages::context(site, page).map_err(|e| template_error(theme, &page.template, &e, &page.origin))?;
-            render_page(&tera, theme, page, &context)
+            let context = pages::context(site, page).map_err(|e| (page, e))?;
+            render_page(&tera, page, &context).map_err(|e| (page, e))
         })
         .collect();
-    let mut errors = Diagnostics::new();
     let mut out = Vec::with_capacity(results.len());
+    // One template mistake fails every page using it: report it once, with a count.
+    let mut failures: Vec<(String, Vec<&Page>)> = Vec::new();
     for r in results {
         match r {
             Ok(p) => out.push(p),
-            Err(d) => errors.push(d),
+            Err((page, e)) => {
+                let text = theme.locate_error(&e.to_string());
+                match failures.iter_mut().find(|(t, _)| *t == text) {
+                    Some((_, pages)) => pages.push(page),
+                    None => failures.push((text, vec![page])),
+                }
+            }
         }
     }
+    let errors = Diagnostics(
+        failures
+            .into_iter()
+            .map(|(text, pages)| template_error(theme, &text, &pages))
+            .collect(),
+    );
     errors.into_result(out)
 }
 
-fn render_page(tera: &Tera, theme: &Theme, page: &Page, context: &Context) -> Result<RenderedPage, Diagnostic> {
-    let html = tera
-        .render(&page.template, context)
-        .map_err(|e| template_error(theme, &page.template, &e, &page.origin))?;
+fn render_page(tera: &Tera, page: &Page, context: &Context) -> tera::TeraResult<RenderedPage> {
     Ok(RenderedPage {
         path: page.path.clone(),
         origin: page.origin.clone(),
-        html,
+        html: tera.render(&page.template, context)?,
     })
 }
 
-/// A Tera error as a diagnostic naming the template file (the site's or the default theme's).
-pub fn template_error(theme: &Theme, template: &str, e: &tera::Error, origin: &str) -> Diagnostic {
-    let text = theme.locate_error(&e.to_string());
-    let mut message = format!("template `{template}` failed while rendering the page for {origin}");
-    message.push('\n');
-    message.push_str(text.trim_end().trim_start_matches("error: "));
-    Diagnostic::general(message).with_help(theme.help_for(template))
+/// A Tera error (already located by [`Theme::locate_error`]) for the pages it failed.
+fn template_error(theme: &Theme, text: &str, pages: &[&Page]) -> Diagnostic {
+    let first = pages[0];
+    let others = match pages.len() {
+        1 => String::new(),
+        2 => " and 1 other page".to_string(),
+        n => format!(" and {} other pages", n - 1),
+    };
+    let message = format!(
+        "template `{}` failed while rendering the page for {}{others}\n{}",
+        first.template,
+        first.origin,
+        text.trim_end().trim_start_matches("error: ")
+    );
+    Diagnostic::general(message).with_help(theme.help_for(&first.template))
 }

@@ -1,0 +1,256 @@
+//! `accord build` on fixture sites: every page kind, inspected as parsed HTML.
+
+mod common;
+
+use common::{Site, snapshot};
+
+const KL: &str = r#"title: Trilateral in Kuala Lumpur
+date: 2025-07-11
+summary: The three allies met.
+event: Trilateral meeting
+location: Kuala Lumpur, Malaysia
+parties: [us, jp, kr]
+people:
+  - name: Marco Rubio
+    role: Secretary of State
+    party: us
+  - name: Iwaya Takeshi
+    role: Minister for Foreign Affairs
+    party: jp
+topics: [defense]
+commitments:
+  - id: dprk-denuclearization
+    text: Pursue complete denuclearization.
+    by: [us, jp, kr]
+    topic: defense
+    status: reaffirmed
+    quote: Our partnership is indispensable.
+    source: https://example.org/readout
+  - id: regular-meetings
+    text: Meet regularly at all levels.
+    by: [us, jp, kr]
+sources:
+  - title: Readout
+    url: https://example.org/readout"#;
+
+const KL_BODY: &str = "# Outcome\n\nMet with [[jp]] on [[topic:defense]]; see [[commitment:regular-meetings|the pledge]].\n\n## Details\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\nA note[^1].\n\n[^1]: Footnote text.\n";
+
+fn kl_site() -> Site {
+    let site = Site::new();
+    site.brief("2025/kl-trilateral", KL, KL_BODY);
+    site
+}
+
+#[test]
+fn brief_page_shows_everything_the_front_matter_names() {
+    let site = kl_site();
+    let out = site.build();
+    assert!(out.stdout.contains("pages"), "summary line: {}", out.stdout);
+    let page = site.html("public/briefs/kl-trilateral/index.html");
+    assert_eq!(page.text("h1"), "Trilateral in Kuala Lumpur");
+    assert_eq!(page.attrs("html", "lang"), ["en"]);
+    assert_eq!(page.attrs(".meta time", "datetime")[0], "2025-07-11");
+    assert_eq!(page.text(".meta time"), "11 July 2025");
+    assert!(page.text(".kicker").contains("Kuala Lumpur, Malaysia"));
+    assert_eq!(page.text(".key-points p"), "The three allies met.");
+    // Parties with flags and links under the sub-path.
+    let party_links = page.attrs(".glance .chip-party", "href");
+    assert_eq!(party_links, ["/briefs/parties/us/", "/briefs/parties/jp/", "/briefs/parties/kr/"]);
+    assert!(page.text(".glance .chip-party").contains("🇺🇸"));
+    // People with role and party.
+    assert_eq!(page.texts(".people .person-name"), ["Marco Rubio", "Iwaya Takeshi"]);
+    assert_eq!(page.texts(".people .person-role")[0], "Secretary of State");
+    assert_eq!(page.attrs(".glance .chip-topic", "href"), ["/briefs/topics/defense/"]);
+    // Commitments with their status badges.
+    assert_eq!(page.count(".commitment"), 2);
+    assert_eq!(page.texts(".commitment .status"), ["Reaffirmed", "Announced"]);
+    assert_eq!(page.text(".commitment__quote p"), "Our partnership is indispensable.");
+    assert_eq!(page.attrs(".sources a", "href"), ["https://example.org/readout"]);
+    // Body: the `#` heading moved under the page's h1, with ids, anchors and a TOC.
+    assert_eq!(page.attrs(".prose h2[id]", "id")[0], "outcome");
+    assert_eq!(page.attrs(".prose h3[id]", "id"), ["details"]);
+    assert!(page.has(".prose h2#outcome a.heading-anchor[href='#outcome']"));
+    assert_eq!(page.attrs(".toc a", "href"), ["#outcome", "#details"]);
+    assert!(page.has(".prose table"));
+    assert!(page.has(".prose .footnote-definition"));
+    // [[references]] became links with names.
+    assert_eq!(page.text(".prose a.ref-party"), "Japan");
+    assert_eq!(page.attrs(".prose a.ref-topic", "href"), ["/briefs/topics/defense/"]);
+    assert_eq!(page.text(".prose a.ref-commitment"), "the pledge");
+}
+
+#[test]
+fn index_is_newest_first_and_paginated() {
+    let site = Site::new();
+    for (name, date) in [("a", "2025-01-01"), ("b", "2025-03-01"), ("c", "2025-02-01")] {
+        site.brief(name, &format!("title: Brief {name}\ndate: {date}\nparties: [us]"), "Body.");
+    }
+    site.build();
+    let first = site.html("public/index.html");
+    assert_eq!(first.texts(".brief-card__title"), ["Brief b", "Brief c"]);
+    assert_eq!(first.attrs(".pagination a[rel=next]", "href"), ["/briefs/page/2/"]);
+    let second = site.html("public/page/2/index.html");
+    assert_eq!(second.texts(".brief-card__title"), ["Brief a"]);
+    assert_eq!(second.attrs(".pagination a[rel=prev]", "href"), ["/briefs/"]);
+}
+
+#[test]
+fn party_page_has_profile_briefs_and_commitments_by_current_status() {
+    let site = kl_site();
+    // A later brief moves one commitment on; the party page must show the latest status.
+    site.brief(
+        "2025/follow-up",
+        "title: Follow-up\ndate: 2025-09-01\nparties: [us, kr]\ncommitments:\n  - id: regular-meetings\n    status: in-progress\n    note: First working-level meeting held.",
+        "Later.",
+    );
+    site.build();
+    let us = site.html("public/parties/us/index.html");
+    assert_eq!(us.text("h1"), "🇺🇸 United States");
+    assert!(us.text(".prose").contains("Profile of us."));
+    assert_eq!(us.texts(".brief-card__title"), ["Follow-up", "Trilateral in Kuala Lumpur"]);
+    assert_eq!(us.texts(".record h3"), ["Reaffirmed", "In progress"]);
+    assert_eq!(us.texts(".record .commitment-item a[href*='commitments/']"), ["Pursue complete denuclearization.", "Meet regularly at all levels."]);
+    // The first brief shows the status it reported, and what it is now.
+    let kl = site.html("public/briefs/kl-trilateral/index.html");
+    assert_eq!(kl.texts(".commitment")[1].contains("Announced"), true);
+    assert!(kl.texts(".commitment")[1].contains("now In progress"));
+    // The commitment's own page has its timeline, newest first.
+    let c = site.html("public/commitments/regular-meetings/index.html");
+    assert_eq!(c.texts(".timeline__entry .status"), ["In progress", "Announced"]);
+    assert!(c.text(".timeline__entry").contains("First working-level meeting held."));
+}
+
+#[test]
+fn topic_and_list_pages() {
+    let site = kl_site();
+    site.build();
+    let topic = site.html("public/topics/defense/index.html");
+    assert_eq!(topic.text("h1"), "Defence");
+    assert_eq!(topic.text(".lede"), "Deterrence and readiness.");
+    assert_eq!(topic.texts(".brief-card__title"), ["Trilateral in Kuala Lumpur"]);
+    assert_eq!(topic.texts(".commitment-item a[href*='commitments/']"), ["Pursue complete denuclearization."]);
+    let parties = site.html("public/parties/index.html");
+    assert_eq!(parties.count("tbody tr"), 5);
+    let asean = site.html("public/parties/asean/index.html");
+    assert_eq!(asean.attrs(".chip-party", "href"), ["/briefs/parties/my/"]);
+    let my = site.html("public/parties/my/index.html");
+    assert!(my.text("body").contains("Member of"));
+    let topics = site.html("public/topics/index.html");
+    assert_eq!(topics.texts(".topic-list h2"), ["Defence", "Trade"]);
+    let tracker = site.html("public/commitments/index.html");
+    assert_eq!(tracker.count("tbody tr"), 2);
+}
+
+#[test]
+fn static_files_are_copied_and_nojekyll_written() {
+    let site = kl_site();
+    site.write("static/images/logo.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>");
+    site.write("static/accord.css", "/* site's own theme css */");
+    site.build();
+    assert_eq!(site.read("public/images/logo.svg"), "<svg xmlns=\"http://www.w3.org/2000/svg\"/>");
+    assert_eq!(site.read("public/accord.css"), "/* site's own theme css */");
+    assert_eq!(site.read("public/.nojekyll"), "");
+}
+
+#[test]
+fn output_is_byte_identical_across_builds() {
+    let site = kl_site();
+    site.build();
+    let first = snapshot(&site.path("public"));
+    site.build();
+    assert_eq!(first, snapshot(&site.path("public")));
+    assert!(first.len() > 10);
+}
+
+#[test]
+fn drafts_only_with_the_flag() {
+    let site = kl_site();
+    site.brief("wip", "title: Work in progress\ndate: 2025-08-01\ndraft: true", "Draft body.");
+    site.build();
+    assert!(!site.path("public/briefs/wip").exists());
+    let r = site.run(&["build", "--drafts"]);
+    assert!(r.ok(), "{}", r.stderr);
+    assert!(site.html("public/index.html").text("body").contains("Work in progress"));
+}
+
+#[test]
+fn base_url_and_output_can_be_overridden() {
+    let site = kl_site();
+    let out = site.path("elsewhere");
+    let r = site.run(&["build", "--base-url", "http://127.0.0.1:8000/my-repo", "--output", out.to_str().unwrap()]);
+    assert!(r.ok(), "{}", r.stderr);
+    let page = common::Page(scraper::Html::parse_document(&std::fs::read_to_string(out.join("index.html")).unwrap()));
+    assert_eq!(page.attrs("link[rel=stylesheet]", "href")[0], "/my-repo/accord.css");
+    assert_eq!(page.attrs("link[rel=canonical]", "href"), ["http://127.0.0.1:8000/my-repo/"]);
+}
+
+#[test]
+fn toml_front_matter_and_slug() {
+    let site = Site::new();
+    site.write(
+        "content/briefs/x.md",
+        "+++\ntitle = \"TOML brief\"\ndate = 2025-07-11\nslug = \"custom-slug\"\nparties = [\"jp\"]\n+++\nBody with [[jp]].\n",
+    );
+    site.build();
+    let page = site.html("public/briefs/custom-slug/index.html");
+    assert_eq!(page.text("h1"), "TOML brief");
+    assert_eq!(page.text(".prose a.ref-party"), "Japan");
+}
+
+#[test]
+fn a_site_template_overrides_the_default_one_file_by_file() {
+    let site = kl_site();
+    site.write(
+        "templates/brief.html",
+        "{% extends \"base.html\" %}{% block content %}<h1 class=\"custom\">{{ brief.title | upper }}</h1>{{ brief.extra.desk }}{% endblock content %}",
+    );
+    site.write("content/briefs/2025/kl-trilateral.md", &format!("---\n{KL}\nextra:\n  desk: Asia desk\n---\nBody"));
+    site.build();
+    let page = site.html("public/briefs/kl-trilateral/index.html");
+    assert_eq!(page.text("h1.custom"), "TRILATERAL IN KUALA LUMPUR");
+    assert!(page.text("main").contains("Asia desk"));
+    // Other pages still use the default theme.
+    assert!(site.html("public/index.html").has(".brief-card"));
+}
+
+#[test]
+fn check_validates_and_writes_nothing() {
+    let site = kl_site();
+    let r = site.run(&["check"]);
+    assert!(r.ok(), "{}", r.stderr);
+    assert!(r.stdout.contains("No problems"), "{}", r.stdout);
+    assert!(!site.path("public").exists());
+}
+
+#[test]
+fn init_makes_a_site_that_builds_and_new_brief_adds_a_draft() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = common::run_in(dir.path(), &["init", "mysite"]);
+    assert!(r.ok(), "{}", r.stderr);
+    let root = dir.path().join("mysite");
+    let r = common::run_in(&root, &["build"]);
+    assert!(r.ok(), "{}", r.stderr);
+    assert!(root.join("public/briefs/first-brief/index.html").is_file());
+    assert!(root.join("public/parties/exr/index.html").is_file());
+    assert!(root.join("public/topics/trade/index.html").is_file());
+    // init refuses to run over an existing site.
+    assert_eq!(common::run_in(dir.path(), &["init", "mysite"]).code, Some(1));
+
+    let r = common::run_in(&root, &["new", "brief", "Talks in Geneva"]);
+    assert!(r.ok(), "{}", r.stderr);
+    let text = std::fs::read_to_string(root.join("content/briefs/talks-in-geneva.md")).unwrap();
+    assert!(text.contains("title: \"Talks in Geneva\""));
+    let r = common::run_in(&root, &["build", "--drafts"]);
+    assert!(r.ok(), "the new brief must build as is: {}", r.stderr);
+    assert!(root.join("public/briefs/talks-in-geneva/index.html").is_file());
+    // new never overwrites.
+    assert_eq!(common::run_in(&root, &["new", "brief", "Talks in Geneva"]).code, Some(1));
+}
+
+#[test]
+fn quiet_prints_nothing_on_success() {
+    let site = kl_site();
+    let r = site.run(&["build", "--quiet"]);
+    assert!(r.ok());
+    assert_eq!(r.stdout, "");
+}
