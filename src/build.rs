@@ -54,7 +54,13 @@ fn generate_unsorted(sources: &Sources, options: &BuildOptions) -> Result<Genera
     if let Some(url) = &options.base_url {
         config.set_base_url(url).map_err(Diagnostics::from)?;
     }
-    let site = model::resolve(sources, config, ResolveOptions { drafts: options.drafts })?;
+    let site = model::resolve(
+        sources,
+        config,
+        ResolveOptions {
+            drafts: options.drafts,
+        },
+    )?;
     let theme = Theme::for_site(sources);
     let pages = render::render(&site, &theme)?;
     let page_count = pages.len();
@@ -65,9 +71,20 @@ fn generate_unsorted(sources: &Sources, options: &BuildOptions) -> Result<Genera
         output.add_file(path, bytes.to_vec(), "the default theme", true, &mut errors);
     }
     // GitHub Pages runs Jekyll on a site without it, which hides files starting with `_`.
-    output.add_file(".nojekyll", Vec::new(), "Accord (.nojekyll for GitHub Pages)", true, &mut errors);
+    output.add_file(
+        ".nojekyll",
+        Vec::new(),
+        "Accord (.nojekyll for GitHub Pages)",
+        true,
+        &mut errors,
+    );
     for file in &sources.static_files {
-        output.add_copy(&file.rel, file.disk.clone(), format!("static/{}", file.rel), &mut errors);
+        output.add_copy(
+            &file.rel,
+            file.disk.clone(),
+            format!("static/{}", file.rel),
+            &mut errors,
+        );
     }
     errors.into_result(Generated {
         site,

@@ -5,7 +5,11 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 #[derive(Debug, Parser)]
-#[command(name = "accord", version, about = "A static site generator for policy briefs")]
+#[command(
+    name = "accord",
+    version,
+    about = "A static site generator for policy briefs"
+)]
 pub struct Cli {
     /// The site root (default: the current directory).
     #[arg(long, global = true, value_name = "DIR")]

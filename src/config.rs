@@ -197,8 +197,13 @@ pub fn parse_base_url(text: &str) -> Result<Url, String> {
 fn check_statuses(file: &SourceFile, statuses: &[Status], errors: &mut Diagnostics) {
     if statuses.is_empty() {
         errors.push(
-            at_value(file, "statuses", "statuses", "the status vocabulary is empty")
-                .with_help("remove `statuses` to use the default scale, or list at least one"),
+            at_value(
+                file,
+                "statuses",
+                "statuses",
+                "the status vocabulary is empty",
+            )
+            .with_help("remove `statuses` to use the default scale, or list at least one"),
         );
     }
     for (i, s) in statuses.iter().enumerate() {
@@ -210,10 +215,20 @@ fn check_statuses(file: &SourceFile, statuses: &[Status], errors: &mut Diagnosti
                 format!("status `{}` is defined twice", s.id),
             ));
         }
-        if s.id.is_empty() || !s.id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+        if s.id.is_empty()
+            || !s
+                .id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        {
             errors.push(
-                at_value(file, "id", &s.id, format!("status id `{}` is not a valid id", s.id))
-                    .with_help("use lowercase letters, digits and `-`, e.g. `in-progress`"),
+                at_value(
+                    file,
+                    "id",
+                    &s.id,
+                    format!("status id `{}` is not a valid id", s.id),
+                )
+                .with_help("use lowercase letters, digits and `-`, e.g. `in-progress`"),
             );
         }
     }

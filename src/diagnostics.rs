@@ -69,7 +69,10 @@ fn floor_char_boundary(s: &str, mut i: usize) -> usize {
 /// Where a diagnostic points: a span in a file, or a whole file, or nowhere in particular.
 #[derive(Debug, Clone)]
 pub enum Location {
-    Span { file: SourceFile, range: Range<usize> },
+    Span {
+        file: SourceFile,
+        range: Range<usize>,
+    },
     File(PathBuf),
     None,
 }
@@ -198,7 +201,8 @@ fn render_span(file: &SourceFile, range: Range<usize>, label: &str, help: Option
     let files = SimpleFile::new(file.path.as_str(), file.text.as_ref());
     let end = range.end.max(range.start).min(file.text.len());
     let start = range.start.min(end);
-    let mut report = Report::error().with_labels(vec![Label::primary((), start..end).with_message(label)]);
+    let mut report =
+        Report::error().with_labels(vec![Label::primary((), start..end).with_message(label)]);
     if let Some(help) = help {
         report = report.with_notes(vec![format!("help: {help}")]);
     }
@@ -210,7 +214,6 @@ fn render_span(file: &SourceFile, range: Range<usize>, label: &str, help: Option
     // codespan prints its own "error" header and file line; keep only the snippet body.
     text.lines()
         .skip_while(|l| !l.trim_start().starts_with('│') && !l.contains('│'))
-        .skip(0)
         .filter(|l| !l.trim_start().starts_with('┌'))
         .map(|l| format!("{l}\n"))
         .collect()
@@ -355,12 +358,18 @@ mod tests {
     fn suggests_nearest_id() {
         assert_eq!(did_you_mean("jpn", ["jp", "kr", "us"]), Some("jp"));
         assert_eq!(did_you_mean("zzzz", ["jp", "kr", "us"]), None);
-        assert_eq!(suggestion("titel", ["title", "date"], "field"), "did you mean `title`?");
+        assert_eq!(
+            suggestion("titel", ["title", "date"], "field"),
+            "did you mean `title`?"
+        );
     }
 
     #[test]
     fn render_names_file_line_and_column_and_shows_the_line() {
-        let f = SourceFile::new("content/briefs/x.md", "---\ntitle: X\nparties: [jpn]\n---\n");
+        let f = SourceFile::new(
+            "content/briefs/x.md",
+            "---\ntitle: X\nparties: [jpn]\n---\n",
+        );
         let start = f.text.find("jpn").unwrap();
         let d = Diagnostic::at(&f, start..start + 3, "unknown party `jpn`")
             .with_label("not in content/parties/")

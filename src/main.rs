@@ -61,10 +61,15 @@ fn run(cli: &Cli, root: PathBuf) -> Result<(), Error> {
                 );
             }
         }
-        Command::New { what: NewCommand::Brief { title } } => {
+        Command::New {
+            what: NewCommand::Brief { title },
+        } => {
             let path = accord::scaffold::new_brief(&root, title)?;
             if !cli.quiet {
-                println!("Created {} (a draft: build with --drafts to see it)", path.display());
+                println!(
+                    "Created {} (a draft: build with --drafts to see it)",
+                    path.display()
+                );
             }
         }
     }
@@ -79,11 +84,24 @@ fn summary(cli: &Cli, verb: &str, report: &BuildReport) {
     match &report.output_dir {
         Some(dir) => {
             if cli.verbose {
-                println!("  {} briefs, {} files in {}", report.briefs, report.files, dir.display());
+                println!(
+                    "  {} briefs, {} files in {}",
+                    report.briefs,
+                    report.files,
+                    dir.display()
+                );
             }
-            println!("Wrote {} pages ({} files) to {} in {ms:.0} ms", report.pages, report.files, dir.display());
+            println!(
+                "Wrote {} pages ({} files) to {} in {ms:.0} ms",
+                report.pages,
+                report.files,
+                dir.display()
+            );
         }
-        None => println!("No problems: {} pages would be written ({verb} in {ms:.0} ms)", report.pages),
+        None => println!(
+            "No problems: {} pages would be written ({verb} in {ms:.0} ms)",
+            report.pages
+        ),
     }
 }
 
@@ -92,7 +110,10 @@ fn print_error(e: &Error) {
         Error::Content(diagnostics) => {
             eprint!("{diagnostics}");
             let n = diagnostics.len();
-            eprintln!("error: {n} problem{} found; nothing was written", if n == 1 { "" } else { "s" });
+            eprintln!(
+                "error: {n} problem{} found; nothing was written",
+                if n == 1 { "" } else { "s" }
+            );
         }
         Error::Output(o) => {
             eprintln!("error: {o}");

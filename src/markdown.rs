@@ -61,7 +61,11 @@ fn options() -> Options {
 /// Render `source`. Bad references are returned with their ranges in `source`; the rest of
 /// the document still renders so every problem is reported at once.
 pub fn render(source: &str, resolver: &dyn LinkResolver) -> Result<Rendered, Vec<BadReference>> {
-    let events = merge_text(Parser::new_ext(source, options()).into_offset_iter().collect());
+    let events = merge_text(
+        Parser::new_ext(source, options())
+            .into_offset_iter()
+            .collect(),
+    );
     let shift = heading_shift(&events);
     let mut out: Vec<Event> = Vec::with_capacity(events.len());
     let mut bad = Vec::new();
@@ -82,7 +86,9 @@ pub fn render(source: &str, resolver: &dyn LinkResolver) -> Result<Rendered, Vec
                 words += title.split_whitespace().count();
                 let level = shifted(*level, shift);
                 let id = headings.add(level, id.as_deref(), &title);
-                out.push(Event::Html(format!("<h{level} id=\"{}\">", escape_attr(&id)).into()));
+                out.push(Event::Html(
+                    format!("<h{level} id=\"{}\">", escape_attr(&id)).into(),
+                ));
                 for (e, r) in inner {
                     push_with_refs(e, r, source, resolver, &mut out, &mut bad);
                 }
@@ -125,7 +131,9 @@ pub fn render(source: &str, resolver: &dyn LinkResolver) -> Result<Rendered, Vec
 fn merge_text(events: Vec<(Event<'_>, Range<usize>)>) -> Vec<(Event<'_>, Range<usize>)> {
     let mut merged: Vec<(Event, Range<usize>)> = Vec::with_capacity(events.len());
     for (event, range) in events {
-        if let (Event::Text(next), Some((Event::Text(prev), prev_range))) = (&event, merged.last_mut()) {
+        if let (Event::Text(next), Some((Event::Text(prev), prev_range))) =
+            (&event, merged.last_mut())
+        {
             let joined = format!("{prev}{next}");
             *prev = CowStr::from(joined);
             prev_range.end = range.end;
@@ -236,7 +244,11 @@ impl Headings {
             Some(id) => id.to_string(),
             None => {
                 let s = slug::slugify(title);
-                if s.is_empty() { "section".to_string() } else { s }
+                if s.is_empty() {
+                    "section".to_string()
+                } else {
+                    s
+                }
             }
         };
         let mut id = base.clone();
@@ -314,28 +326,44 @@ mod tests {
 
     #[test]
     fn references_become_links() {
-        let r = render("Met with [[jp]] and [[jp|Tokyo]].", &Parties).ok().unwrap();
-        assert!(r.html.contains(r#"<a class="ref ref-party" href="/b/parties/jp/">Japan</a>"#), "{}", r.html);
+        let r = render("Met with [[jp]] and [[jp|Tokyo]].", &Parties)
+            .ok()
+            .unwrap();
+        assert!(
+            r.html
+                .contains(r#"<a class="ref ref-party" href="/b/parties/jp/">Japan</a>"#),
+            "{}",
+            r.html
+        );
         assert!(r.html.contains(">Tokyo</a>"), "{}", r.html);
     }
 
     #[test]
     fn bad_reference_reports_its_range() {
         let src = "Para one.\n\nMet [[jpn]] today.";
-        let Err(bad) = render(src, &Parties) else { panic!("expected an error") };
+        let Err(bad) = render(src, &Parties) else {
+            panic!("expected an error")
+        };
         assert_eq!(bad.len(), 1);
         assert_eq!(&src[bad[0].range.clone()], "[[jpn]]");
     }
 
     #[test]
     fn references_in_code_are_left_alone() {
-        let r = render("`[[nope]]`\n\n```\n[[nope]]\n```\n", &Parties).ok().unwrap();
+        let r = render("`[[nope]]`\n\n```\n[[nope]]\n```\n", &Parties)
+            .ok()
+            .unwrap();
         assert!(r.html.contains("[[nope]]"));
     }
 
     #[test]
     fn headings_get_unique_ids_anchors_and_a_nested_toc() {
-        let r = render("# Outcome\n\n## Defence\n\n## Defence\n\n# Next {#next-steps}\n", &Parties).ok().unwrap();
+        let r = render(
+            "# Outcome\n\n## Defence\n\n## Defence\n\n# Next {#next-steps}\n",
+            &Parties,
+        )
+        .ok()
+        .unwrap();
         assert!(r.html.contains("<h2 id=\"outcome\">"), "{}", r.html);
         assert!(r.html.contains("<h3 id=\"defence-1\">"), "{}", r.html);
         assert!(r.html.contains("href=\"#next-steps\""), "{}", r.html);
@@ -348,7 +376,13 @@ mod tests {
     fn extensions_are_on() {
         let src = "| a | b |\n|---|---|\n| 1 | 2 |\n\n~~old~~ \"quoted\"\n\n- [x] done\n\nNote[^1].\n\n[^1]: A footnote.\n";
         let r = render(src, &Parties).ok().unwrap();
-        for needle in ["<table>", "<del>old</del>", "“quoted”", "type=\"checkbox\"", "footnote-definition"] {
+        for needle in [
+            "<table>",
+            "<del>old</del>",
+            "“quoted”",
+            "type=\"checkbox\"",
+            "footnote-definition",
+        ] {
             assert!(r.html.contains(needle), "{needle} missing in {}", r.html);
         }
     }

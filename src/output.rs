@@ -23,7 +23,11 @@ pub enum OutputError {
     #[error("{path}: {source}")]
     Io { path: PathBuf, source: io::Error },
     #[error("refusing to write to {path}: {reason}")]
-    Refused { path: PathBuf, reason: String, help: String },
+    Refused {
+        path: PathBuf,
+        reason: String,
+        help: String,
+    },
 }
 
 impl OutputError {
@@ -91,28 +95,70 @@ impl Output {
     /// Add rendered pages; two pages for one URL are an error naming both sources.
     pub fn add_pages(&mut self, pages: Vec<RenderedPage>, errors: &mut Diagnostics) {
         for p in pages {
-            self.insert(output_file(&p.path), Content::Bytes(p.html.into_bytes()), p.origin, false, errors);
+            self.insert(
+                output_file(&p.path),
+                Content::Bytes(p.html.into_bytes()),
+                p.origin,
+                false,
+                errors,
+            );
         }
     }
 
     /// A generated non-page file (`.nojekyll`, a theme asset).
-    pub fn add_file(&mut self, path: &str, bytes: Vec<u8>, origin: &str, overridable: bool, errors: &mut Diagnostics) {
-        self.insert(path.to_string(), Content::Bytes(bytes), origin.to_string(), overridable, errors);
+    pub fn add_file(
+        &mut self,
+        path: &str,
+        bytes: Vec<u8>,
+        origin: &str,
+        overridable: bool,
+        errors: &mut Diagnostics,
+    ) {
+        self.insert(
+            path.to_string(),
+            Content::Bytes(bytes),
+            origin.to_string(),
+            overridable,
+            errors,
+        );
     }
 
     /// A file from the site's `static/`, copied as is.
-    pub fn add_copy(&mut self, path: &str, disk: PathBuf, origin: String, errors: &mut Diagnostics) {
+    pub fn add_copy(
+        &mut self,
+        path: &str,
+        disk: PathBuf,
+        origin: String,
+        errors: &mut Diagnostics,
+    ) {
         self.insert(path.to_string(), Content::Copy(disk), origin, false, errors);
     }
 
-    fn insert(&mut self, path: String, content: Content, origin: String, overridable: bool, errors: &mut Diagnostics) {
+    fn insert(
+        &mut self,
+        path: String,
+        content: Content,
+        origin: String,
+        overridable: bool,
+        errors: &mut Diagnostics,
+    ) {
         if path == MANIFEST {
-            errors.push(Diagnostic::general(format!("{origin} would overwrite Accord's {MANIFEST}")).with_help("rename that file"));
+            errors.push(
+                Diagnostic::general(format!("{origin} would overwrite Accord's {MANIFEST}"))
+                    .with_help("rename that file"),
+            );
             return;
         }
         if let Some(existing) = self.files.get(&path) {
             if existing.overridable {
-                self.files.insert(path, Entry { content, origin, overridable });
+                self.files.insert(
+                    path,
+                    Entry {
+                        content,
+                        origin,
+                        overridable,
+                    },
+                );
             } else if !overridable {
                 errors.push(
                     Diagnostic::general(format!(
@@ -124,14 +170,26 @@ impl Output {
             }
             return;
         }
-        self.files.insert(path, Entry { content, origin, overridable });
+        self.files.insert(
+            path,
+            Entry {
+                content,
+                origin,
+                overridable,
+            },
+        );
     }
 
     /// Write the output to `dir`, replacing what a previous build wrote there.
     pub fn write(&self, dir: &Path) -> Result<(), OutputError> {
         let previous = previous_manifest(dir)?;
-        let name = dir.file_name().map_or_else(|| "output".into(), |n| n.to_string_lossy().into_owned());
-        let parent = dir.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let name = dir
+            .file_name()
+            .map_or_else(|| "output".into(), |n| n.to_string_lossy().into_owned());
+        let parent = dir
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
         fs::create_dir_all(parent).map_err(io_at(parent))?;
         let staging = unique_sibling(parent, &name, "new");
         if let Err(e) = self.write_tree(&staging) {
@@ -204,7 +262,8 @@ fn previous_manifest(dir: &Path) -> Result<Option<BTreeSet<String>>, OutputError
                 Err(OutputError::Refused {
                     path: dir.to_path_buf(),
                     reason: format!("it holds files that Accord did not write (no {MANIFEST})"),
-                    help: "move those files away, or choose another output directory with --output".into(),
+                    help: "move those files away, or choose another output directory with --output"
+                        .into(),
                 })
             }
         }
@@ -213,11 +272,21 @@ fn previous_manifest(dir: &Path) -> Result<Option<BTreeSet<String>>, OutputError
 }
 
 /// Move every file of `old` that Accord did not write into `new`, keeping its path.
-fn carry_foreign_files(old: &Path, new: &Path, written: &BTreeSet<String>, output: &Output) -> Result<(), OutputError> {
+fn carry_foreign_files(
+    old: &Path,
+    new: &Path,
+    written: &BTreeSet<String>,
+    output: &Output,
+) -> Result<(), OutputError> {
     let mut moves = Vec::new();
     collect_foreign(old, "", written, &mut moves)?;
     for rel in &moves {
-        if output.files.contains_key(rel) || output.files.keys().any(|k| k.starts_with(&format!("{rel}/"))) {
+        if output.files.contains_key(rel)
+            || output
+                .files
+                .keys()
+                .any(|k| k.starts_with(&format!("{rel}/")))
+        {
             return Err(OutputError::Refused {
                 path: old.join(rel),
                 reason: "this file was not written by Accord, and the new build has a file at the same path".into(),
@@ -236,7 +305,12 @@ fn carry_foreign_files(old: &Path, new: &Path, written: &BTreeSet<String>, outpu
 }
 
 /// Paths (files, or whole directories holding nothing of ours) under `dir` not in `written`.
-fn collect_foreign(dir: &Path, prefix: &str, written: &BTreeSet<String>, out: &mut Vec<String>) -> Result<(), OutputError> {
+fn collect_foreign(
+    dir: &Path,
+    prefix: &str,
+    written: &BTreeSet<String>,
+    out: &mut Vec<String>,
+) -> Result<(), OutputError> {
     let mut entries: Vec<_> = fs::read_dir(dir)
         .map_err(io_at(dir))?
         .collect::<Result<_, _>>()
@@ -244,7 +318,11 @@ fn collect_foreign(dir: &Path, prefix: &str, written: &BTreeSet<String>, out: &m
     entries.sort_by_key(|e| e.file_name());
     for entry in entries {
         let name = entry.file_name().to_string_lossy().into_owned();
-        let rel = if prefix.is_empty() { name.clone() } else { format!("{prefix}/{name}") };
+        let rel = if prefix.is_empty() {
+            name.clone()
+        } else {
+            format!("{prefix}/{name}")
+        };
         if rel == MANIFEST {
             continue;
         }
@@ -326,7 +404,9 @@ pub fn check_output_dir(root: &Path, out: &Path) -> Result<(), OutputError> {
             return refuse(&format!("it is inside the site's `{sources}/`"));
         }
     }
-    if out_n.file_name().is_some_and(|n| n == ".git") || out_n.components().any(|c| c.as_os_str() == ".git") {
+    if out_n.file_name().is_some_and(|n| n == ".git")
+        || out_n.components().any(|c| c.as_os_str() == ".git")
+    {
         return refuse("it is inside a `.git` directory");
     }
     Ok(())
@@ -339,8 +419,18 @@ fn normalize(path: &Path) -> PathBuf {
     } else {
         std::env::current_dir().unwrap_or_default().join(path)
     };
-    // Canonicalize the longest existing ancestor, then append the rest lexically.
-    let mut existing = absolute.clone();
+    let mut lexical = PathBuf::new();
+    for part in absolute.components() {
+        match part {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                lexical.pop();
+            }
+            other => lexical.push(other),
+        }
+    }
+    // Canonicalize the longest existing ancestor (resolving symlinks), keep the rest as is.
+    let mut existing = lexical.clone();
     let mut rest = Vec::new();
     while !existing.exists() {
         match (existing.file_name(), existing.parent()) {
@@ -352,13 +442,7 @@ fn normalize(path: &Path) -> PathBuf {
         }
     }
     let mut out = fs::canonicalize(&existing).unwrap_or(existing);
-    for part in rest.into_iter().rev() {
-        if part == ".." {
-            out.pop();
-        } else if part != "." {
-            out.push(part);
-        }
-    }
+    out.extend(rest.into_iter().rev());
     out
 }
 
@@ -380,7 +464,9 @@ mod tests {
     fn rewrite_keeps_foreign_files_and_drops_stale_ones() {
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("public");
-        output(&[("a/index.html", "one"), ("old.html", "stale")]).write(&out).unwrap();
+        output(&[("a/index.html", "one"), ("old.html", "stale")])
+            .write(&out)
+            .unwrap();
         fs::create_dir_all(out.join(".git/objects")).unwrap();
         fs::write(out.join(".git/HEAD"), "ref").unwrap();
         fs::write(out.join("CNAME"), "example.org").unwrap();
@@ -388,9 +474,19 @@ mod tests {
         assert_eq!(fs::read_to_string(out.join("a/index.html")).unwrap(), "two");
         assert!(!out.join("old.html").exists());
         assert_eq!(fs::read_to_string(out.join(".git/HEAD")).unwrap(), "ref");
-        assert_eq!(fs::read_to_string(out.join("CNAME")).unwrap(), "example.org");
-        let leftovers: Vec<_> = fs::read_dir(tmp.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
-        assert_eq!(leftovers.len(), 1, "staging dirs left behind: {leftovers:?}");
+        assert_eq!(
+            fs::read_to_string(out.join("CNAME")).unwrap(),
+            "example.org"
+        );
+        let leftovers: Vec<_> = fs::read_dir(tmp.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(
+            leftovers.len(),
+            1,
+            "staging dirs left behind: {leftovers:?}"
+        );
     }
 
     #[test]
@@ -420,9 +516,24 @@ mod tests {
     fn two_pages_for_one_path_is_an_error_naming_both() {
         let mut o = Output::new();
         let mut errors = Diagnostics::new();
-        o.add_file("x/index.html", vec![], "content/briefs/a.md", false, &mut errors);
-        o.add_file("x/index.html", vec![], "static/x/index.html", false, &mut errors);
+        o.add_file(
+            "x/index.html",
+            vec![],
+            "content/briefs/a.md",
+            false,
+            &mut errors,
+        );
+        o.add_file(
+            "x/index.html",
+            vec![],
+            "static/x/index.html",
+            false,
+            &mut errors,
+        );
         let text = errors.to_string();
-        assert!(text.contains("content/briefs/a.md") && text.contains("static/x/index.html"), "{text}");
+        assert!(
+            text.contains("content/briefs/a.md") && text.contains("static/x/index.html"),
+            "{text}"
+        );
     }
 }

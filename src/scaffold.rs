@@ -74,7 +74,10 @@ const STARTER_GITIGNORE: &str = "/public\n";
 pub fn init(dir: &Path) -> Result<Vec<PathBuf>, Error> {
     if dir.join("accord.toml").exists() {
         return Err(Error::Refused {
-            message: format!("{} already holds an Accord site (accord.toml exists)", dir.display()),
+            message: format!(
+                "{} already holds an Accord site (accord.toml exists)",
+                dir.display()
+            ),
             help: "choose a new directory, e.g. `accord init my-briefs`".into(),
         });
     }
@@ -94,7 +97,10 @@ pub fn init(dir: &Path) -> Result<Vec<PathBuf>, Error> {
             });
         }
     }
-    files.iter().map(|(rel, text)| write_new(&dir.join(rel), text)).collect()
+    files
+        .iter()
+        .map(|(rel, text)| write_new(&dir.join(rel), text))
+        .collect()
 }
 
 /// `accord new brief "Title"`: `content/briefs/<slug>.md` with the front matter to fill in.
@@ -148,7 +154,11 @@ fn write_new(path: &Path, text: &str) -> Result<PathBuf, Error> {
     if let Some(parent) = path.parent() {
         fs::create_dir_all(parent).map_err(io_err)?;
     }
-    let mut file = fs::OpenOptions::new().write(true).create_new(true).open(path).map_err(io_err)?;
+    let mut file = fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .map_err(io_err)?;
     io::Write::write_all(&mut file, text.as_bytes()).map_err(io_err)?;
     Ok(path.to_path_buf())
 }

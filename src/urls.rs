@@ -101,7 +101,10 @@ mod tests {
         assert_eq!(u.path("parties/jp/"), "/briefs/parties/jp/");
         assert_eq!(u.path(""), "/briefs/");
         assert_eq!(u.path("/accord.css"), "/briefs/accord.css");
-        assert_eq!(u.absolute("atom.xml"), "https://org.github.io/briefs/atom.xml");
+        assert_eq!(
+            u.absolute("atom.xml"),
+            "https://org.github.io/briefs/atom.xml"
+        );
         assert_eq!(u.site_path_of("/briefs/parties/jp/"), Some("parties/jp/"));
         assert_eq!(u.site_path_of("/briefs"), Some(""));
         assert_eq!(u.site_path_of("/other/"), None);

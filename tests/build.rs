@@ -55,17 +55,39 @@ fn brief_page_shows_everything_the_front_matter_names() {
     assert_eq!(page.text(".key-points p"), "The three allies met.");
     // Parties with flags and links under the sub-path.
     let party_links = page.attrs(".glance .chip-party", "href");
-    assert_eq!(party_links, ["/briefs/parties/us/", "/briefs/parties/jp/", "/briefs/parties/kr/"]);
+    assert_eq!(
+        party_links,
+        [
+            "/briefs/parties/us/",
+            "/briefs/parties/jp/",
+            "/briefs/parties/kr/"
+        ]
+    );
     assert!(page.text(".glance .chip-party").contains("🇺🇸"));
     // People with role and party.
-    assert_eq!(page.texts(".people .person-name"), ["Marco Rubio", "Iwaya Takeshi"]);
+    assert_eq!(
+        page.texts(".people .person-name"),
+        ["Marco Rubio", "Iwaya Takeshi"]
+    );
     assert_eq!(page.texts(".people .person-role")[0], "Secretary of State");
-    assert_eq!(page.attrs(".glance .chip-topic", "href"), ["/briefs/topics/defense/"]);
+    assert_eq!(
+        page.attrs(".glance .chip-topic", "href"),
+        ["/briefs/topics/defense/"]
+    );
     // Commitments with their status badges.
     assert_eq!(page.count(".commitment"), 2);
-    assert_eq!(page.texts(".commitment .status"), ["Reaffirmed", "Announced"]);
-    assert_eq!(page.text(".commitment__quote p"), "Our partnership is indispensable.");
-    assert_eq!(page.attrs(".sources a", "href"), ["https://example.org/readout"]);
+    assert_eq!(
+        page.texts(".commitment .status"),
+        ["Reaffirmed", "Announced"]
+    );
+    assert_eq!(
+        page.text(".commitment__quote p"),
+        "Our partnership is indispensable."
+    );
+    assert_eq!(
+        page.attrs(".sources a", "href"),
+        ["https://example.org/readout"]
+    );
     // Body: the `#` heading moved under the page's h1, with ids, anchors and a TOC.
     assert_eq!(page.attrs(".prose h2[id]", "id")[0], "outcome");
     assert_eq!(page.attrs(".prose h3[id]", "id"), ["details"]);
@@ -75,23 +97,40 @@ fn brief_page_shows_everything_the_front_matter_names() {
     assert!(page.has(".prose .footnote-definition"));
     // [[references]] became links with names.
     assert_eq!(page.text(".prose a.ref-party"), "Japan");
-    assert_eq!(page.attrs(".prose a.ref-topic", "href"), ["/briefs/topics/defense/"]);
+    assert_eq!(
+        page.attrs(".prose a.ref-topic", "href"),
+        ["/briefs/topics/defense/"]
+    );
     assert_eq!(page.text(".prose a.ref-commitment"), "the pledge");
 }
 
 #[test]
 fn index_is_newest_first_and_paginated() {
     let site = Site::new();
-    for (name, date) in [("a", "2025-01-01"), ("b", "2025-03-01"), ("c", "2025-02-01")] {
-        site.brief(name, &format!("title: Brief {name}\ndate: {date}\nparties: [us]"), "Body.");
+    for (name, date) in [
+        ("a", "2025-01-01"),
+        ("b", "2025-03-01"),
+        ("c", "2025-02-01"),
+    ] {
+        site.brief(
+            name,
+            &format!("title: Brief {name}\ndate: {date}\nparties: [us]"),
+            "Body.",
+        );
     }
     site.build();
     let first = site.html("public/index.html");
     assert_eq!(first.texts(".brief-card__title"), ["Brief b", "Brief c"]);
-    assert_eq!(first.attrs(".pagination a[rel=next]", "href"), ["/briefs/page/2/"]);
+    assert_eq!(
+        first.attrs(".pagination a[rel=next]", "href"),
+        ["/briefs/page/2/"]
+    );
     let second = site.html("public/page/2/index.html");
     assert_eq!(second.texts(".brief-card__title"), ["Brief a"]);
-    assert_eq!(second.attrs(".pagination a[rel=prev]", "href"), ["/briefs/"]);
+    assert_eq!(
+        second.attrs(".pagination a[rel=prev]", "href"),
+        ["/briefs/"]
+    );
 }
 
 #[test]
@@ -107,17 +146,32 @@ fn party_page_has_profile_briefs_and_commitments_by_current_status() {
     let us = site.html("public/parties/us/index.html");
     assert_eq!(us.text("h1"), "🇺🇸 United States");
     assert!(us.text(".prose").contains("Profile of us."));
-    assert_eq!(us.texts(".brief-card__title"), ["Follow-up", "Trilateral in Kuala Lumpur"]);
+    assert_eq!(
+        us.texts(".brief-card__title"),
+        ["Follow-up", "Trilateral in Kuala Lumpur"]
+    );
     assert_eq!(us.texts(".record h3"), ["Reaffirmed", "In progress"]);
-    assert_eq!(us.texts(".record .commitment-item a[href*='commitments/']"), ["Pursue complete denuclearization.", "Meet regularly at all levels."]);
+    assert_eq!(
+        us.texts(".record .commitment-item a[href*='commitments/']"),
+        [
+            "Pursue complete denuclearization.",
+            "Meet regularly at all levels."
+        ]
+    );
     // The first brief shows the status it reported, and what it is now.
     let kl = site.html("public/briefs/kl-trilateral/index.html");
-    assert_eq!(kl.texts(".commitment")[1].contains("Announced"), true);
+    assert!(kl.texts(".commitment")[1].contains("Announced"));
     assert!(kl.texts(".commitment")[1].contains("now In progress"));
     // The commitment's own page has its timeline, newest first.
     let c = site.html("public/commitments/regular-meetings/index.html");
-    assert_eq!(c.texts(".timeline__entry .status"), ["In progress", "Announced"]);
-    assert!(c.text(".timeline__entry").contains("First working-level meeting held."));
+    assert_eq!(
+        c.texts(".timeline__entry .status"),
+        ["In progress", "Announced"]
+    );
+    assert!(
+        c.text(".timeline__entry")
+            .contains("First working-level meeting held.")
+    );
 }
 
 #[test]
@@ -127,8 +181,14 @@ fn topic_and_list_pages() {
     let topic = site.html("public/topics/defense/index.html");
     assert_eq!(topic.text("h1"), "Defence");
     assert_eq!(topic.text(".lede"), "Deterrence and readiness.");
-    assert_eq!(topic.texts(".brief-card__title"), ["Trilateral in Kuala Lumpur"]);
-    assert_eq!(topic.texts(".commitment-item a[href*='commitments/']"), ["Pursue complete denuclearization."]);
+    assert_eq!(
+        topic.texts(".brief-card__title"),
+        ["Trilateral in Kuala Lumpur"]
+    );
+    assert_eq!(
+        topic.texts(".commitment-item a[href*='commitments/']"),
+        ["Pursue complete denuclearization."]
+    );
     let parties = site.html("public/parties/index.html");
     assert_eq!(parties.count("tbody tr"), 5);
     let asean = site.html("public/parties/asean/index.html");
@@ -144,10 +204,16 @@ fn topic_and_list_pages() {
 #[test]
 fn static_files_are_copied_and_nojekyll_written() {
     let site = kl_site();
-    site.write("static/images/logo.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>");
+    site.write(
+        "static/images/logo.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+    );
     site.write("static/accord.css", "/* site's own theme css */");
     site.build();
-    assert_eq!(site.read("public/images/logo.svg"), "<svg xmlns=\"http://www.w3.org/2000/svg\"/>");
+    assert_eq!(
+        site.read("public/images/logo.svg"),
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>"
+    );
     assert_eq!(site.read("public/accord.css"), "/* site's own theme css */");
     assert_eq!(site.read("public/.nojekyll"), "");
 }
@@ -165,23 +231,45 @@ fn output_is_byte_identical_across_builds() {
 #[test]
 fn drafts_only_with_the_flag() {
     let site = kl_site();
-    site.brief("wip", "title: Work in progress\ndate: 2025-08-01\ndraft: true", "Draft body.");
+    site.brief(
+        "wip",
+        "title: Work in progress\ndate: 2025-08-01\ndraft: true",
+        "Draft body.",
+    );
     site.build();
     assert!(!site.path("public/briefs/wip").exists());
     let r = site.run(&["build", "--drafts"]);
     assert!(r.ok(), "{}", r.stderr);
-    assert!(site.html("public/index.html").text("body").contains("Work in progress"));
+    assert!(
+        site.html("public/index.html")
+            .text("body")
+            .contains("Work in progress")
+    );
 }
 
 #[test]
 fn base_url_and_output_can_be_overridden() {
     let site = kl_site();
     let out = site.path("elsewhere");
-    let r = site.run(&["build", "--base-url", "http://127.0.0.1:8000/my-repo", "--output", out.to_str().unwrap()]);
+    let r = site.run(&[
+        "build",
+        "--base-url",
+        "http://127.0.0.1:8000/my-repo",
+        "--output",
+        out.to_str().unwrap(),
+    ]);
     assert!(r.ok(), "{}", r.stderr);
-    let page = common::Page(scraper::Html::parse_document(&std::fs::read_to_string(out.join("index.html")).unwrap()));
-    assert_eq!(page.attrs("link[rel=stylesheet]", "href")[0], "/my-repo/accord.css");
-    assert_eq!(page.attrs("link[rel=canonical]", "href"), ["http://127.0.0.1:8000/my-repo/"]);
+    let page = common::Page(scraper::Html::parse_document(
+        &std::fs::read_to_string(out.join("index.html")).unwrap(),
+    ));
+    assert_eq!(
+        page.attrs("link[rel=stylesheet]", "href")[0],
+        "/my-repo/accord.css"
+    );
+    assert_eq!(
+        page.attrs("link[rel=canonical]", "href"),
+        ["http://127.0.0.1:8000/my-repo/"]
+    );
 }
 
 #[test]
@@ -204,7 +292,10 @@ fn a_site_template_overrides_the_default_one_file_by_file() {
         "templates/brief.html",
         "{% extends \"base.html\" %}{% block content %}<h1 class=\"custom\">{{ brief.title | upper }}</h1>{{ brief.extra.desk }}{% endblock content %}",
     );
-    site.write("content/briefs/2025/kl-trilateral.md", &format!("---\n{KL}\nextra:\n  desk: Asia desk\n---\nBody"));
+    site.write(
+        "content/briefs/2025/kl-trilateral.md",
+        &format!("---\n{KL}\nextra:\n  desk: Asia desk\n---\nBody"),
+    );
     site.build();
     let page = site.html("public/briefs/kl-trilateral/index.html");
     assert_eq!(page.text("h1.custom"), "TRILATERAL IN KUALA LUMPUR");
@@ -234,7 +325,10 @@ fn init_makes_a_site_that_builds_and_new_brief_adds_a_draft() {
     assert!(root.join("public/parties/exr/index.html").is_file());
     assert!(root.join("public/topics/trade/index.html").is_file());
     // init refuses to run over an existing site.
-    assert_eq!(common::run_in(dir.path(), &["init", "mysite"]).code, Some(1));
+    assert_eq!(
+        common::run_in(dir.path(), &["init", "mysite"]).code,
+        Some(1)
+    );
 
     let r = common::run_in(&root, &["new", "brief", "Talks in Geneva"]);
     assert!(r.ok(), "{}", r.stderr);
@@ -242,9 +336,15 @@ fn init_makes_a_site_that_builds_and_new_brief_adds_a_draft() {
     assert!(text.contains("title: \"Talks in Geneva\""));
     let r = common::run_in(&root, &["build", "--drafts"]);
     assert!(r.ok(), "the new brief must build as is: {}", r.stderr);
-    assert!(root.join("public/briefs/talks-in-geneva/index.html").is_file());
+    assert!(
+        root.join("public/briefs/talks-in-geneva/index.html")
+            .is_file()
+    );
     // new never overwrites.
-    assert_eq!(common::run_in(&root, &["new", "brief", "Talks in Geneva"]).code, Some(1));
+    assert_eq!(
+        common::run_in(&root, &["new", "brief", "Talks in Geneva"]).code,
+        Some(1)
+    );
 }
 
 #[test]

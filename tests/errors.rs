@@ -23,12 +23,15 @@ fn assert_has(stderr: &str, needles: &[&str]) {
 #[test]
 fn unknown_party_suggests_the_nearest_id() {
     let err = error_for("title: T\ndate: 2025-07-11\nparties: [us, jpn]", "");
-    assert_has(&err, &[
-        "error: unknown party `jpn`",
-        "content/briefs/b.md:4:15",
-        "parties: [us, jpn]",
-        "did you mean `jp`?",
-    ]);
+    assert_has(
+        &err,
+        &[
+            "error: unknown party `jpn`",
+            "content/briefs/b.md:4:15",
+            "parties: [us, jpn]",
+            "did you mean `jp`?",
+        ],
+    );
 }
 
 #[test]
@@ -37,32 +40,57 @@ fn unknown_topic_and_person_party() {
         "title: T\ndate: 2025-07-11\ntopics: [defence]\npeople:\n  - name: A\n    party: usa",
         "",
     );
-    assert_has(&err, &[
-        "unknown topic `defence`",
-        "content/briefs/b.md:4:10",
-        "did you mean `defense`?",
-        "unknown party `usa`",
-        "content/briefs/b.md:7:12",
-        "did you mean `us`?",
-    ]);
+    assert_has(
+        &err,
+        &[
+            "unknown topic `defence`",
+            "content/briefs/b.md:4:10",
+            "did you mean `defense`?",
+            "unknown party `usa`",
+            "content/briefs/b.md:7:12",
+            "did you mean `us`?",
+        ],
+    );
 }
 
 #[test]
 fn unknown_field_is_an_error_with_the_nearest_field() {
     let err = error_for("title: T\ndate: 2025-07-11\nsumary: x", "");
-    assert_has(&err, &["unknown field `sumary`", "content/briefs/b.md:4:1", "did you mean `summary`?", "extra:"]);
+    assert_has(
+        &err,
+        &[
+            "unknown field `sumary`",
+            "content/briefs/b.md:4:1",
+            "did you mean `summary`?",
+            "extra:",
+        ],
+    );
 }
 
 #[test]
 fn missing_required_field() {
     let err = error_for("title: T", "");
-    assert_has(&err, &["missing field `date`", "content/briefs/b.md:", "add `date:`"]);
+    assert_has(
+        &err,
+        &[
+            "missing field `date`",
+            "content/briefs/b.md:",
+            "add `date:`",
+        ],
+    );
 }
 
 #[test]
 fn bad_date() {
     let err = error_for("title: T\ndate: 2025-13-40", "");
-    assert_has(&err, &["`date: 2025-13-40` is not a date", "content/briefs/b.md:3:7", "YYYY-MM-DD"]);
+    assert_has(
+        &err,
+        &[
+            "`date: 2025-13-40` is not a date",
+            "content/briefs/b.md:3:7",
+            "YYYY-MM-DD",
+        ],
+    );
 }
 
 #[test]
@@ -75,28 +103,40 @@ fn yaml_syntax_error() {
 fn missing_and_unclosed_front_matter() {
     let site = Site::new();
     site.write("content/briefs/none.md", "# No front matter\n");
-    site.write("content/briefs/open.md", "---\ntitle: T\ndate: 2025-07-11\n");
+    site.write(
+        "content/briefs/open.md",
+        "---\ntitle: T\ndate: 2025-07-11\n",
+    );
     let err = site.build_fails();
-    assert_has(&err, &[
-        "missing front matter",
-        "content/briefs/none.md:1:1",
-        "front matter is never closed",
-        "content/briefs/open.md:1:1",
-    ]);
+    assert_has(
+        &err,
+        &[
+            "missing front matter",
+            "content/briefs/none.md:1:1",
+            "front matter is never closed",
+            "content/briefs/open.md:1:1",
+        ],
+    );
 }
 
 #[test]
 fn unknown_reference_in_the_body_is_reported_at_its_line() {
-    let err = error_for(OK_FRONT, "First paragraph.\n\nWe met [[jpn]] and [[topic:trad]] and [[commitment:nope]].\n");
-    assert_has(&err, &[
-        "unknown party `jpn`",
-        "content/briefs/b.md:8:8",
-        "did you mean `jp`?",
-        "unknown topic `trad`",
-        "content/briefs/b.md:8:20",
-        "did you mean `trade`?",
-        "unknown commitment `nope`",
-    ]);
+    let err = error_for(
+        OK_FRONT,
+        "First paragraph.\n\nWe met [[jpn]] and [[topic:trad]] and [[commitment:nope]].\n",
+    );
+    assert_has(
+        &err,
+        &[
+            "unknown party `jpn`",
+            "content/briefs/b.md:8:8",
+            "did you mean `jp`?",
+            "unknown topic `trad`",
+            "content/briefs/b.md:8:20",
+            "did you mean `trade`?",
+            "unknown commitment `nope`",
+        ],
+    );
 }
 
 #[test]
@@ -105,15 +145,18 @@ fn unknown_status_and_commitment_parties() {
         "title: T\ndate: 2025-07-11\ncommitments:\n  - id: c1\n    text: Do it.\n    by: [us, jpn]\n    topic: trad\n    status: fulfiled",
         "",
     );
-    assert_has(&err, &[
-        "unknown party `jpn`",
-        "content/briefs/b.md:7:14",
-        "unknown topic `trad`",
-        "unknown commitment status `fulfiled`",
-        "content/briefs/b.md:9:13",
-        "did you mean `fulfilled`?",
-        "accord.toml",
-    ]);
+    assert_has(
+        &err,
+        &[
+            "unknown party `jpn`",
+            "content/briefs/b.md:7:14",
+            "unknown topic `trad`",
+            "unknown commitment status `fulfiled`",
+            "content/briefs/b.md:9:13",
+            "did you mean `fulfilled`?",
+            "accord.toml",
+        ],
+    );
 }
 
 #[test]
@@ -122,22 +165,40 @@ fn commitment_with_two_texts_names_both_places() {
     site.brief("first", "title: A\ndate: 2025-07-01\ncommitments:\n  - id: c1\n    text: Meet every year.\n    by: [us]", "");
     site.brief("second", "title: B\ndate: 2025-08-01\ncommitments:\n  - id: c1\n    text: Meet every month.\n    status: in-progress", "");
     let err = site.build_fails();
-    assert_has(&err, &[
-        "commitment `c1` has a different text",
-        "content/briefs/second.md:6:11",
-        "first defined here",
-        "content/briefs/first.md:6:11",
-    ]);
+    assert_has(
+        &err,
+        &[
+            "commitment `c1` has a different text",
+            "content/briefs/second.md:6:11",
+            "first defined here",
+            "content/briefs/first.md:6:11",
+        ],
+    );
 }
 
 #[test]
 fn earliest_mention_must_define_the_commitment() {
     let site = Site::new();
     // The later brief defines it; the earlier one names it with a status only.
-    site.brief("early", "title: A\ndate: 2025-07-01\ncommitments:\n  - id: c1\n    status: announced", "");
-    site.brief("late", "title: B\ndate: 2025-08-01\ncommitments:\n  - id: c1\n    text: Meet.\n    by: [us]", "");
+    site.brief(
+        "early",
+        "title: A\ndate: 2025-07-01\ncommitments:\n  - id: c1\n    status: announced",
+        "",
+    );
+    site.brief(
+        "late",
+        "title: B\ndate: 2025-08-01\ncommitments:\n  - id: c1\n    text: Meet.\n    by: [us]",
+        "",
+    );
     let err = site.build_fails();
-    assert_has(&err, &["commitment `c1` is first named here without its `text`", "content/briefs/early.md:5:9", "earliest brief"]);
+    assert_has(
+        &err,
+        &[
+            "commitment `c1` is first named here without its `text`",
+            "content/briefs/early.md:5:9",
+            "earliest brief",
+        ],
+    );
 }
 
 #[test]
@@ -146,7 +207,14 @@ fn two_briefs_with_one_slug_name_both_files() {
     site.brief("2024/talks", "title: A\ndate: 2024-01-01", "");
     site.brief("2025/talks", "title: B\ndate: 2025-01-01", "");
     let err = site.build_fails();
-    assert_has(&err, &["two briefs would be written to /briefs/talks/", "content/briefs/2024/talks.md", "content/briefs/2025/talks.md"]);
+    assert_has(
+        &err,
+        &[
+            "two briefs would be written to /briefs/talks/",
+            "content/briefs/2024/talks.md",
+            "content/briefs/2025/talks.md",
+        ],
+    );
 }
 
 #[test]
@@ -155,24 +223,37 @@ fn registry_errors() {
     site.party("xx", "name: X\nkind: stat\niso: XYZ\nmembers: [jpn]");
     site.write("content/parties/Bad Id.md", "---\nname: B\n---\n");
     let err = site.build_fails();
-    assert_has(&err, &[
-        "unknown party kind `stat`",
-        "content/parties/xx.md:3:7",
-        "did you mean `state`?",
-        "`XYZ` is not an ISO 3166-1 alpha-2 code",
-        "content/parties/xx.md:4:6",
-        "unknown party `jpn`",
-        "content/parties/xx.md:5:11",
-        "`Bad Id` is not a valid party id",
-    ]);
+    assert_has(
+        &err,
+        &[
+            "unknown party kind `stat`",
+            "content/parties/xx.md:3:7",
+            "did you mean `state`?",
+            "`XYZ` is not an ISO 3166-1 alpha-2 code",
+            "content/parties/xx.md:4:6",
+            "unknown party `jpn`",
+            "content/parties/xx.md:5:11",
+            "`Bad Id` is not a valid party id",
+        ],
+    );
 }
 
 #[test]
 fn bad_config_is_located() {
     let site = Site::new();
-    site.write("accord.toml", "title = \"T\"\nbase_url = \"https://x.org/\"\noutput = \"out\"\n");
+    site.write(
+        "accord.toml",
+        "title = \"T\"\nbase_url = \"https://x.org/\"\noutput = \"out\"\n",
+    );
     let err = site.build_fails();
-    assert_has(&err, &["unknown field `output`", "accord.toml:3:1", "did you mean `output_dir`?"]);
+    assert_has(
+        &err,
+        &[
+            "unknown field `output`",
+            "accord.toml:3:1",
+            "did you mean `output_dir`?",
+        ],
+    );
     let site = Site::bare();
     assert_has(&site.build_fails(), &["no accord.toml", "accord init"]);
 }
@@ -183,9 +264,15 @@ fn template_error_names_the_template_file_and_line() {
     site.brief("b", OK_FRONT, "");
     site.write("templates/brief.html", "{% extends \"base.html\" %}\n{% block content %}\n<h1>{{ brief.titel }}</h1>\n{% endblock content %}\n");
     let err = site.build_fails();
-    assert_has(&err, &["templates/brief.html:3:", "`titel` is not defined", "title"]);
+    assert_has(
+        &err,
+        &["templates/brief.html:3:", "`titel` is not defined", "title"],
+    );
     site.write("templates/brief.html", "{% extends \"base.html\" %}\n{% block content %}\n<h1>{{ brief.title }</h1>\n{% endblock content %}\n");
-    assert_has(&site.build_fails(), &["templates/brief.html:3:", "does not compile"]);
+    assert_has(
+        &site.build_fails(),
+        &["templates/brief.html:3:", "does not compile"],
+    );
 }
 
 #[test]
@@ -193,9 +280,23 @@ fn every_error_of_a_build_is_reported_at_once() {
     let site = Site::new();
     site.brief("one", "title: T\ndate: 2025-07-11\nparties: [jpn]", "");
     site.brief("two", "title: T\ndate: nope", "");
-    site.brief("three", "title: T\ndate: 2025-07-11\ntopics: [trad]", "[[zz]]");
+    site.brief(
+        "three",
+        "title: T\ndate: 2025-07-11\ntopics: [trad]",
+        "[[zz]]",
+    );
     let err = site.build_fails();
-    assert_has(&err, &["[1/4]", "[4/4]", "4 problems found", "one.md", "two.md", "three.md"]);
+    assert_has(
+        &err,
+        &[
+            "[1/4]",
+            "[4/4]",
+            "4 problems found",
+            "one.md",
+            "two.md",
+            "three.md",
+        ],
+    );
     // Ordered by file, then by position within it.
     let one = err.find("one.md").unwrap();
     let three = err.find("three.md").unwrap();

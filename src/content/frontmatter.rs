@@ -46,12 +46,18 @@ pub fn split(file: &SourceFile) -> Result<Split, Diagnostic> {
     };
     let first_line_end = text[bom..].find('\n').map_or(text.len(), |i| bom + i + 1);
     if text[bom..first_line_end].trim_end() != fence {
-        return Err(Diagnostic::at(file, bom..first_line_end, "the opening front matter fence must be alone on its line")
-            .with_help(format!("put `{fence}` on a line of its own")));
+        return Err(Diagnostic::at(
+            file,
+            bom..first_line_end,
+            "the opening front matter fence must be alone on its line",
+        )
+        .with_help(format!("put `{fence}` on a line of its own")));
     }
     let mut line_start = first_line_end;
     while line_start < text.len() {
-        let line_end = text[line_start..].find('\n').map_or(text.len(), |i| line_start + i + 1);
+        let line_end = text[line_start..]
+            .find('\n')
+            .map_or(text.len(), |i| line_start + i + 1);
         if text[line_start..line_end].trim_end() == fence {
             return Ok(Split {
                 format,
@@ -62,25 +68,39 @@ pub fn split(file: &SourceFile) -> Result<Split, Diagnostic> {
         }
         line_start = line_end;
     }
-    Err(Diagnostic::at(file, bom..first_line_end, "front matter is never closed")
-        .with_label("opened here")
-        .with_help(format!("add a `{fence}` line after the last front matter field")))
+    Err(
+        Diagnostic::at(file, bom..first_line_end, "front matter is never closed")
+            .with_label("opened here")
+            .with_help(format!(
+                "add a `{fence}` line after the last front matter field"
+            )),
+    )
 }
 
 /// Deserialize the front matter into `T`. `fields` are the known field names, for the
 /// "did you mean" of an unknown field.
-pub fn parse<T: DeserializeOwned>(file: &SourceFile, split: &Split, fields: &[&str]) -> Result<T, Diagnostic> {
+pub fn parse<T: DeserializeOwned>(
+    file: &SourceFile,
+    split: &Split,
+    fields: &[&str],
+) -> Result<T, Diagnostic> {
     match split.format {
         Format::Yaml => parse_yaml(file, split, fields),
         Format::Toml => parse_toml(file, split, fields),
     }
 }
 
-fn parse_yaml<T: DeserializeOwned>(file: &SourceFile, split: &Split, fields: &[&str]) -> Result<T, Diagnostic> {
+fn parse_yaml<T: DeserializeOwned>(
+    file: &SourceFile,
+    split: &Split,
+    fields: &[&str],
+) -> Result<T, Diagnostic> {
     let front = &file.text[split.front.clone()];
     let options = serde_saphyr::options! { strict_booleans: true };
     serde_saphyr::from_str_with_options(front, options).map_err(|e| {
-        let message = serde_saphyr::DefaultMessageFormatter.format_message(&e).to_string();
+        let message = serde_saphyr::DefaultMessageFormatter
+            .format_message(&e)
+            .to_string();
         let range = e
             .location()
             .map(|loc| location_range(file, &loc, split.front.end))
@@ -89,12 +109,22 @@ fn parse_yaml<T: DeserializeOwned>(file: &SourceFile, split: &Split, fields: &[&
     })
 }
 
-fn parse_toml<T: DeserializeOwned>(file: &SourceFile, split: &Split, fields: &[&str]) -> Result<T, Diagnostic> {
+fn parse_toml<T: DeserializeOwned>(
+    file: &SourceFile,
+    split: &Split,
+    fields: &[&str],
+) -> Result<T, Diagnostic> {
     let inner = &file.text[split.front_inner.clone()];
     let offset = split.front_inner.start;
     let mut table: toml::Table = toml::from_str(inner).map_err(|e| {
-        let range = e.span().map_or(offset..offset, |r| r.start + offset..r.end + offset);
-        Diagnostic::at(file, range, format!("invalid TOML front matter: {}", e.message().trim()))
+        let range = e
+            .span()
+            .map_or(offset..offset, |r| r.start + offset..r.end + offset);
+        Diagnostic::at(
+            file,
+            range,
+            format!("invalid TOML front matter: {}", e.message().trim()),
+        )
     })?;
     // TOML has a date type; the model reads dates as text, as in YAML.
     for (_, value) in table.iter_mut() {
@@ -120,7 +150,12 @@ fn dates_to_strings(value: &mut toml::Value) {
     }
 }
 
-fn schema_error(file: &SourceFile, range: Range<usize>, message: String, fields: &[&str]) -> Diagnostic {
+fn schema_error(
+    file: &SourceFile,
+    range: Range<usize>,
+    message: String,
+    fields: &[&str],
+) -> Diagnostic {
     let message = message.trim_end_matches('.').to_string();
     let help = if let Some(name) = unknown_field_name(&message) {
         let hint = suggestion(name, fields.iter().copied(), "field");
@@ -141,7 +176,11 @@ fn schema_error(file: &SourceFile, range: Range<usize>, message: String, fields:
 
 /// serde's "unknown variant `stat`, expected one of `state`, `organization`" gives a suggestion.
 fn variant_help(message: &str) -> Option<String> {
-    let given = message.split("unknown variant `").nth(1)?.split('`').next()?;
+    let given = message
+        .split("unknown variant `")
+        .nth(1)?
+        .split('`')
+        .next()?;
     let expected = message.split("expected").nth(1)?;
     let options: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
     Some(suggestion(given, options.iter().copied(), "value").replace(" ids", " values"))
@@ -214,6 +253,7 @@ mod tests {
     #[derive(Debug, Deserialize)]
     #[serde(deny_unknown_fields)]
     struct Fm {
+        #[allow(dead_code)]
         title: String,
         #[serde(default)]
         parties: Vec<Spanned<String>>,
@@ -243,8 +283,17 @@ mod tests {
         let s = split(&f).unwrap();
         let err = parse::<Fm>(&f, &s, FIELDS).unwrap_err();
         assert_eq!(err.position().unwrap(), "content/briefs/t.md:3:1");
-        assert!(err.message.contains("unknown field `titel`"), "{}", err.message);
-        assert!(err.help.as_deref().unwrap().contains("did you mean `title`?"));
+        assert!(
+            err.message.contains("unknown field `titel`"),
+            "{}",
+            err.message
+        );
+        assert!(
+            err.help
+                .as_deref()
+                .unwrap()
+                .contains("did you mean `title`?")
+        );
     }
 
     #[test]
@@ -252,12 +301,18 @@ mod tests {
         let f = file("---\ntitle: \"open\nparties: [a\n---\n");
         let s = split(&f).unwrap();
         let err = parse::<Fm>(&f, &s, FIELDS).unwrap_err();
-        assert!(err.position().unwrap().starts_with("content/briefs/t.md:2:"), "{err}");
+        assert!(
+            err.position()
+                .unwrap()
+                .starts_with("content/briefs/t.md:2:"),
+            "{err}"
+        );
     }
 
     #[test]
     fn toml_front_matter_with_dates() {
-        let f = file("+++\ntitle = \"T\"\ndate = 2025-07-11\nparties = [\"us\", \"jp\"]\n+++\nBody");
+        let f =
+            file("+++\ntitle = \"T\"\ndate = 2025-07-11\nparties = [\"us\", \"jp\"]\n+++\nBody");
         let s = split(&f).unwrap();
         assert_eq!(s.format, Format::Toml);
         let fm: Fm = parse(&f, &s, FIELDS).unwrap();

@@ -84,7 +84,12 @@ pub fn is_ignored_name(name: &str) -> bool {
         || name == "4913"
 }
 
-fn read_markdown(root: &Path, dir: &str, recursive: bool, errors: &mut Diagnostics) -> Vec<SourceFile> {
+fn read_markdown(
+    root: &Path,
+    dir: &str,
+    recursive: bool,
+    errors: &mut Diagnostics,
+) -> Vec<SourceFile> {
     let files = walk(root, dir, if recursive { usize::MAX } else { 1 }, errors);
     files
         .into_iter()
@@ -112,7 +117,12 @@ fn list_static(root: &Path, errors: &mut Diagnostics) -> Vec<StaticFile> {
 }
 
 /// Files under `root/dir` (sorted, so builds are deterministic), skipping ignored names.
-fn walk(root: &Path, dir: &str, max_depth: usize, errors: &mut Diagnostics) -> Vec<(String, PathBuf)> {
+fn walk(
+    root: &Path,
+    dir: &str,
+    max_depth: usize,
+    errors: &mut Diagnostics,
+) -> Vec<(String, PathBuf)> {
     let base = root.join(dir);
     if !base.is_dir() {
         return Vec::new();
@@ -146,14 +156,22 @@ fn walk(root: &Path, dir: &str, max_depth: usize, errors: &mut Diagnostics) -> V
     out
 }
 
-fn read_source(root: &Path, disk: &Path, display: String, errors: &mut Diagnostics) -> Option<SourceFile> {
+fn read_source(
+    root: &Path,
+    disk: &Path,
+    display: String,
+    errors: &mut Diagnostics,
+) -> Option<SourceFile> {
     match std::fs::read(disk) {
         Ok(bytes) => match String::from_utf8(bytes) {
             Ok(text) => Some(SourceFile::new(display, text)),
             Err(e) => {
                 errors.push(
-                    Diagnostic::in_file(display, format!("not valid UTF-8 (at byte {})", e.utf8_error().valid_up_to()))
-                        .with_help("save the file as UTF-8"),
+                    Diagnostic::in_file(
+                        display,
+                        format!("not valid UTF-8 (at byte {})", e.utf8_error().valid_up_to()),
+                    )
+                    .with_help("save the file as UTF-8"),
                 );
                 None
             }

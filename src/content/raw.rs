@@ -113,7 +113,9 @@ pub struct RawParty {
     pub extra: Extra,
 }
 
-pub const PARTY_FIELDS: &[&str] = &["name", "kind", "short", "aliases", "iso", "members", "url", "extra"];
+pub const PARTY_FIELDS: &[&str] = &[
+    "name", "kind", "short", "aliases", "iso", "members", "url", "extra",
+];
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]

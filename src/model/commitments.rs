@@ -31,7 +31,10 @@ pub fn assemble(
     config: &Config,
     known: &Known,
     errors: &mut Diagnostics,
-) -> (BTreeMap<String, Commitment>, BTreeMap<BriefIndex, Vec<Mention>>) {
+) -> (
+    BTreeMap<String, Commitment>,
+    BTreeMap<BriefIndex, Vec<Mention>>,
+) {
     let mut commitments: BTreeMap<String, Commitment> = BTreeMap::new();
     // Where each commitment's text was defined, for the "two different texts" error.
     let mut defined_at: BTreeMap<String, &Dated> = BTreeMap::new();
@@ -43,7 +46,9 @@ pub fn assemble(
             let status_given = raw.status.is_some();
             let entry = match commitments.get_mut(id) {
                 None => {
-                    let Some(c) = define(brief, raw, config, errors) else { continue };
+                    let Some(c) = define(brief, raw, config, errors) else {
+                        continue;
+                    };
                     defined_at.insert(id.clone(), brief);
                     commitments.entry(id.clone()).or_insert(c)
                 }
@@ -51,7 +56,11 @@ pub fn assemble(
                     if let Some(first) = defined_at.get(id) {
                         check_consistent(existing, first, brief, raw, errors);
                     }
-                    if let Some(due) = raw.due.as_ref().and_then(|d| parse_due(brief.doc, d, errors)) {
+                    if let Some(due) = raw
+                        .due
+                        .as_ref()
+                        .and_then(|d| parse_due(brief.doc, d, errors))
+                    {
                         existing.due = Some(due);
                     }
                     existing
@@ -86,7 +95,12 @@ pub fn assemble(
 }
 
 /// The first mention of an id: it must say what was committed and by whom.
-fn define(brief: &Dated, raw: &RawCommitment, config: &Config, errors: &mut Diagnostics) -> Option<Commitment> {
+fn define(
+    brief: &Dated,
+    raw: &RawCommitment,
+    config: &Config,
+    errors: &mut Diagnostics,
+) -> Option<Commitment> {
     let doc = brief.doc;
     let id = &raw.id.value;
     let Some(text) = &raw.text else {
@@ -99,12 +113,19 @@ fn define(brief: &Dated, raw: &RawCommitment, config: &Config, errors: &mut Diag
     };
     if raw.by.is_empty() {
         errors.push(
-            doc.error(&raw.id, format!("commitment `{id}` is first named here without `by`"))
-                .with_help("list the parties that made it, e.g. `by: [us, jp]`"),
+            doc.error(
+                &raw.id,
+                format!("commitment `{id}` is first named here without `by`"),
+            )
+            .with_help("list the parties that made it, e.g. `by: [us, jp]`"),
         );
         return None;
     }
-    let initial = config.statuses.first().map(|s| s.id.clone()).unwrap_or_default();
+    let initial = config
+        .statuses
+        .first()
+        .map(|s| s.id.clone())
+        .unwrap_or_default();
     Some(Commitment {
         id: id.clone(),
         text: text.value.trim().to_string(),
@@ -117,7 +138,13 @@ fn define(brief: &Dated, raw: &RawCommitment, config: &Config, errors: &mut Diag
 }
 
 /// A later mention may repeat `text`, `by` and `topic`, but not change them.
-fn check_consistent(existing: &Commitment, first: &Dated, brief: &Dated, raw: &RawCommitment, errors: &mut Diagnostics) {
+fn check_consistent(
+    existing: &Commitment,
+    first: &Dated,
+    brief: &Dated,
+    raw: &RawCommitment,
+    errors: &mut Diagnostics,
+) {
     let id = &existing.id;
     let first_raw = first.doc.raw.commitments.iter().find(|c| &c.id.value == id);
     if let Some(text) = &raw.text
@@ -148,42 +175,78 @@ fn check_consistent(existing: &Commitment, first: &Dated, brief: &Dated, raw: &R
         errors.push(
             brief
                 .doc
-                .error(topic, format!("commitment `{id}` has another topic here than where it was first defined"))
+                .error(
+                    topic,
+                    format!(
+                        "commitment `{id}` has another topic here than where it was first defined"
+                    ),
+                )
                 .with_help("drop `topic:` here; the earliest brief sets it"),
         );
     }
 }
 
 /// `by`, `topic` and `status` must name things that exist.
-fn check_references(doc: &Doc<RawBrief>, raw: &RawCommitment, config: &Config, known: &Known, errors: &mut Diagnostics) {
+fn check_references(
+    doc: &Doc<RawBrief>,
+    raw: &RawCommitment,
+    config: &Config,
+    known: &Known,
+    errors: &mut Diagnostics,
+) {
     for party in &raw.by {
         if !known.parties.contains_key(&party.value) {
-            errors.push(unknown_id(doc, party, "party", known.parties.keys().map(String::as_str), "content/parties"));
+            errors.push(unknown_id(
+                doc,
+                party,
+                "party",
+                known.parties.keys().map(String::as_str),
+                "content/parties",
+            ));
         }
     }
     if let Some(topic) = &raw.topic
         && !known.topics.contains_key(&topic.value)
     {
-        errors.push(unknown_id(doc, topic, "topic", known.topics.keys().map(String::as_str), "content/topics"));
+        errors.push(unknown_id(
+            doc,
+            topic,
+            "topic",
+            known.topics.keys().map(String::as_str),
+            "content/topics",
+        ));
     }
     if let Some(status) = &raw.status
         && config.status(&status.value).is_none()
     {
         let ids = config.statuses.iter().map(|s| s.id.as_str());
         errors.push(
-            doc.error(status, format!("unknown commitment status `{}`", status.value))
-                .with_help(format!("{} (statuses are set in accord.toml)", suggestion(&status.value, ids, "status"))),
+            doc.error(
+                status,
+                format!("unknown commitment status `{}`", status.value),
+            )
+            .with_help(format!(
+                "{} (statuses are set in accord.toml)",
+                suggestion(&status.value, ids, "status")
+            )),
         );
     }
     if !super::registry::is_valid_id(&raw.id.value) {
         errors.push(
-            doc.error(&raw.id, format!("`{}` is not a valid commitment id", raw.id.value))
-                .with_help(super::registry::invalid_id_help(&raw.id.value)),
+            doc.error(
+                &raw.id,
+                format!("`{}` is not a valid commitment id", raw.id.value),
+            )
+            .with_help(super::registry::invalid_id_help(&raw.id.value)),
         );
     }
 }
 
-fn parse_due(doc: &Doc<RawBrief>, due: &serde_saphyr::Spanned<String>, errors: &mut Diagnostics) -> Option<Date> {
+fn parse_due(
+    doc: &Doc<RawBrief>,
+    due: &serde_saphyr::Spanned<String>,
+    errors: &mut Diagnostics,
+) -> Option<Date> {
     match super::resolve::parse_date(&due.value) {
         Ok(d) => Some(d),
         Err(msg) => {
@@ -193,7 +256,15 @@ fn parse_due(doc: &Doc<RawBrief>, due: &serde_saphyr::Spanned<String>, errors: &
     }
 }
 
-pub fn date_error(doc: &Doc<RawBrief>, value: &serde_saphyr::Spanned<String>, field: &str, msg: &str) -> Diagnostic {
-    doc.error(value, format!("`{field}: {}` is not a date: {msg}", value.value))
-        .with_help("write dates as YYYY-MM-DD, e.g. `2025-07-11`")
+pub fn date_error(
+    doc: &Doc<RawBrief>,
+    value: &serde_saphyr::Spanned<String>,
+    field: &str,
+    msg: &str,
+) -> Diagnostic {
+    doc.error(
+        value,
+        format!("`{field}: {}` is not a date: {msg}", value.value),
+    )
+    .with_help("write dates as YYYY-MM-DD, e.g. `2025-07-11`")
 }

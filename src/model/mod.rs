@@ -106,7 +106,10 @@ impl PartyKind {
     ];
 
     pub fn as_str(self) -> &'static str {
-        Self::ALL.iter().find(|(_, k)| *k == self).map_or("other", |(s, _)| s)
+        Self::ALL
+            .iter()
+            .find(|(_, k)| *k == self)
+            .map_or("other", |(s, _)| s)
     }
 }
 
@@ -184,7 +187,10 @@ impl Commitment {
 impl Site {
     /// The statuses of the vocabulary with the commitments (ids) currently in each, in
     /// vocabulary order; statuses with none are kept so a template can show zeros.
-    pub fn commitments_by_status<'a>(&'a self, ids: &'a [String]) -> Vec<(&'a crate::config::Status, Vec<&'a Commitment>)> {
+    pub fn commitments_by_status<'a>(
+        &'a self,
+        ids: &'a [String],
+    ) -> Vec<(&'a crate::config::Status, Vec<&'a Commitment>)> {
         self.config
             .statuses
             .iter()

@@ -33,7 +33,10 @@ impl<T> Doc<T> {
 }
 
 /// Parse one file's front matter.
-pub fn parse_doc<T: serde::de::DeserializeOwned>(file: &SourceFile, fields: &[&str]) -> Result<Doc<T>, Diagnostic> {
+pub fn parse_doc<T: serde::de::DeserializeOwned>(
+    file: &SourceFile,
+    fields: &[&str],
+) -> Result<Doc<T>, Diagnostic> {
     let split = frontmatter::split(file)?;
     let raw = frontmatter::parse(file, &split, fields)?;
     Ok(Doc {
@@ -53,7 +56,9 @@ pub fn id_of(file: &SourceFile) -> &str {
 pub fn is_valid_id(id: &str) -> bool {
     !id.is_empty()
         && !id.starts_with('-')
-        && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
 }
 
 pub fn invalid_id_help(id: &str) -> String {
@@ -85,8 +90,11 @@ fn parse_registry<T: serde::de::DeserializeOwned>(
             let id = id_of(file);
             if !is_valid_id(id) {
                 errors.push(
-                    Diagnostic::in_file(&file.path, format!("`{id}` is not a valid {what} id (the file name is the id)"))
-                        .with_help(format!("rename the file: {}", invalid_id_help(id))),
+                    Diagnostic::in_file(
+                        &file.path,
+                        format!("`{id}` is not a valid {what} id (the file name is the id)"),
+                    )
+                    .with_help(format!("rename the file: {}", invalid_id_help(id))),
                 );
                 return None;
             }
@@ -102,7 +110,11 @@ fn parse_registry<T: serde::de::DeserializeOwned>(
 }
 
 /// Check a party's own fields (kind, iso, members) and build it, body not yet rendered.
-pub fn build_party(doc: &Doc<RawParty>, known: &BTreeMap<String, ()>, errors: &mut Diagnostics) -> Party {
+pub fn build_party(
+    doc: &Doc<RawParty>,
+    known: &BTreeMap<String, ()>,
+    errors: &mut Diagnostics,
+) -> Party {
     let id = id_of(&doc.file).to_string();
     let RawParty {
         name,
@@ -134,8 +146,11 @@ pub fn build_party(doc: &Doc<RawParty>, known: &BTreeMap<String, ()>, errors: &m
             Some(upper)
         } else {
             errors.push(
-                doc.error(code, format!("`{}` is not an ISO 3166-1 alpha-2 code", code.value))
-                    .with_help("use two letters, e.g. `JP` for Japan, `KR` for the Republic of Korea"),
+                doc.error(
+                    code,
+                    format!("`{}` is not an ISO 3166-1 alpha-2 code", code.value),
+                )
+                .with_help("use two letters, e.g. `JP` for Japan, `KR` for the Republic of Korea"),
             );
             None
         }
@@ -144,7 +159,13 @@ pub fn build_party(doc: &Doc<RawParty>, known: &BTreeMap<String, ()>, errors: &m
         if member.value == id {
             errors.push(doc.error(member, format!("party `{id}` lists itself as a member")));
         } else if !known.contains_key(&member.value) {
-            errors.push(unknown_id(doc, member, "party", known.keys().map(String::as_str), "content/parties"));
+            errors.push(unknown_id(
+                doc,
+                member,
+                "party",
+                known.keys().map(String::as_str),
+                "content/parties",
+            ));
         }
     }
     Party {

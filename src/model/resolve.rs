@@ -31,14 +31,24 @@ struct Checked<'a> {
 }
 
 /// Build the site model, reporting every problem found.
-pub fn resolve(sources: &Sources, config: Config, options: ResolveOptions) -> Result<Site, Diagnostics> {
+pub fn resolve(
+    sources: &Sources,
+    config: Config,
+    options: ResolveOptions,
+) -> Result<Site, Diagnostics> {
     let mut errors = Diagnostics::new();
     let urls = Urls::new(&config.base_url);
 
     let party_docs = registry::parse_parties(&sources.parties, &mut errors);
     let topic_docs = registry::parse_topics(&sources.topics, &mut errors);
-    let known_parties: BTreeMap<String, ()> = party_docs.iter().map(|d| (id_of(&d.file).to_string(), ())).collect();
-    let known_topics: BTreeMap<String, ()> = topic_docs.iter().map(|d| (id_of(&d.file).to_string(), ())).collect();
+    let known_parties: BTreeMap<String, ()> = party_docs
+        .iter()
+        .map(|d| (id_of(&d.file).to_string(), ()))
+        .collect();
+    let known_topics: BTreeMap<String, ()> = topic_docs
+        .iter()
+        .map(|d| (id_of(&d.file).to_string(), ()))
+        .collect();
     let known = Known {
         parties: &known_parties,
         topics: &known_topics,
@@ -71,21 +81,42 @@ pub fn resolve(sources: &Sources, config: Config, options: ResolveOptions) -> Re
             doc: b.doc,
         })
         .collect();
-    chronological.sort_by(|a, b| a.date.cmp(&b.date).then_with(|| a.doc.file.path.cmp(&b.doc.file.path)));
-    let (commitments, mut mentions) = commitments::assemble(&chronological, &config, &known, &mut errors);
+    chronological.sort_by(|a, b| {
+        a.date
+            .cmp(&b.date)
+            .then_with(|| a.doc.file.path.cmp(&b.doc.file.path))
+    });
+    let (commitments, mut mentions) =
+        commitments::assemble(&chronological, &config, &known, &mut errors);
 
     let mut parties: BTreeMap<String, super::Party> = party_docs
         .iter()
-        .map(|d| (id_of(&d.file).to_string(), registry::build_party(d, &known_parties, &mut errors)))
+        .map(|d| {
+            (
+                id_of(&d.file).to_string(),
+                registry::build_party(d, &known_parties, &mut errors),
+            )
+        })
         .collect();
-    let mut topics: BTreeMap<String, super::Topic> =
-        topic_docs.iter().map(|d| (id_of(&d.file).to_string(), registry::build_topic(d))).collect();
+    let mut topics: BTreeMap<String, super::Topic> = topic_docs
+        .iter()
+        .map(|d| (id_of(&d.file).to_string(), registry::build_topic(d)))
+        .collect();
 
     let refs = Refs {
         urls: &urls,
-        parties: parties.iter().map(|(id, p)| (id.clone(), p.name.clone())).collect(),
-        topics: topics.iter().map(|(id, t)| (id.clone(), t.name.clone())).collect(),
-        commitments: commitments.iter().map(|(id, c)| (id.clone(), c.text.clone())).collect(),
+        parties: parties
+            .iter()
+            .map(|(id, p)| (id.clone(), p.name.clone()))
+            .collect(),
+        topics: topics
+            .iter()
+            .map(|(id, t)| (id.clone(), t.name.clone()))
+            .collect(),
+        commitments: commitments
+            .iter()
+            .map(|(id, c)| (id.clone(), c.text.clone()))
+            .collect(),
     };
     let brief_bodies = render_bodies(checked.iter().map(|b| b.doc), &refs, &mut errors);
     let party_bodies = render_bodies(party_docs.iter(), &refs, &mut errors);
@@ -116,7 +147,11 @@ pub fn resolve(sources: &Sources, config: Config, options: ResolveOptions) -> Re
 }
 
 /// Check a brief's own fields and its references to the registries.
-fn check_brief<'a>(doc: &'a Doc<RawBrief>, known: &Known, errors: &mut Diagnostics) -> Option<Checked<'a>> {
+fn check_brief<'a>(
+    doc: &'a Doc<RawBrief>,
+    known: &Known,
+    errors: &mut Diagnostics,
+) -> Option<Checked<'a>> {
     let raw = &doc.raw;
     let date = parse_date(&raw.date.value)
         .map_err(|msg| errors.push(date_error(doc, &raw.date, "date", &msg)))
@@ -128,7 +163,10 @@ fn check_brief<'a>(doc: &'a Doc<RawBrief>, known: &Known, errors: &mut Diagnosti
     });
     let slug = match &raw.slug {
         Some(s) if !is_valid_id(&s.value) => {
-            errors.push(doc.error(s, format!("`{}` is not a valid slug", s.value)).with_help(invalid_id_help(&s.value)));
+            errors.push(
+                doc.error(s, format!("`{}` is not a valid slug", s.value))
+                    .with_help(invalid_id_help(&s.value)),
+            );
             String::new()
         }
         Some(s) => s.value.clone(),
@@ -136,26 +174,49 @@ fn check_brief<'a>(doc: &'a Doc<RawBrief>, known: &Known, errors: &mut Diagnosti
     };
     if raw.title.trim().is_empty() {
         errors.push(
-            Diagnostic::at(&doc.file, doc.split.front_inner.clone(), "the title is empty").with_help("give the brief a `title:`"),
+            Diagnostic::at(
+                &doc.file,
+                doc.split.front_inner.clone(),
+                "the title is empty",
+            )
+            .with_help("give the brief a `title:`"),
         );
     }
     let parties = known.parties.keys().map(String::as_str);
     for p in &raw.parties {
         if !known.parties.contains_key(&p.value) {
-            errors.push(unknown_id(doc, p, "party", parties.clone(), "content/parties"));
+            errors.push(unknown_id(
+                doc,
+                p,
+                "party",
+                parties.clone(),
+                "content/parties",
+            ));
         }
     }
     for person in &raw.people {
         if let Some(p) = &person.party
             && !known.parties.contains_key(&p.value)
         {
-            errors.push(unknown_id(doc, p, "party", parties.clone(), "content/parties"));
+            errors.push(unknown_id(
+                doc,
+                p,
+                "party",
+                parties.clone(),
+                "content/parties",
+            ));
         }
     }
     let topics = known.topics.keys().map(String::as_str);
     for t in &raw.topics {
         if !known.topics.contains_key(&t.value) {
-            errors.push(unknown_id(doc, t, "topic", topics.clone(), "content/topics"));
+            errors.push(unknown_id(
+                doc,
+                t,
+                "topic",
+                topics.clone(),
+                "content/topics",
+            ));
         }
     }
     // A brief with bad references still goes on to the commitment and body checks, so one
@@ -172,7 +233,11 @@ fn check_brief<'a>(doc: &'a Doc<RawBrief>, known: &Known, errors: &mut Diagnosti
 fn slug_from_file(path: &str) -> String {
     let name = path.rsplit('/').next().unwrap_or(path);
     let stem = name.strip_suffix(".md").unwrap_or(name);
-    if is_valid_id(stem) { stem.to_string() } else { slug::slugify(stem) }
+    if is_valid_id(stem) {
+        stem.to_string()
+    } else {
+        slug::slugify(stem)
+    }
 }
 
 fn check_unique_slugs(briefs: &[Checked], errors: &mut Diagnostics) {
@@ -181,9 +246,17 @@ fn check_unique_slugs(briefs: &[Checked], errors: &mut Diagnostics) {
         if let Some(first) = seen.get(b.slug.as_str()) {
             let url = site_path::brief(&b.slug);
             errors.push(
-                Diagnostic::at(&b.doc.file, b.doc.split.front_inner.clone(), format!("two briefs would be written to /{url}"))
-                    .with_related(&first.doc.file, first.doc.split.front_inner.clone(), "the other brief with this slug")
-                    .with_help("give one of them a different `slug:` or file name"),
+                Diagnostic::at(
+                    &b.doc.file,
+                    b.doc.split.front_inner.clone(),
+                    format!("two briefs would be written to /{url}"),
+                )
+                .with_related(
+                    &first.doc.file,
+                    first.doc.split.front_inner.clone(),
+                    "the other brief with this slug",
+                )
+                .with_help("give one of them a different `slug:` or file name"),
             );
         } else {
             seen.insert(&b.slug, b);
@@ -203,7 +276,9 @@ pub fn parse_date(text: &str) -> Result<Date, String> {
     {
         return Ok(d);
     }
-    text.parse::<jiff::civil::DateTime>().map(|dt| dt.date()).map_err(|e| e.to_string())
+    text.parse::<jiff::civil::DateTime>()
+        .map(|dt| dt.date())
+        .map_err(|e| e.to_string())
 }
 
 /// Render the bodies of `docs` in parallel; bad `[[...]]` references become diagnostics.
@@ -226,8 +301,12 @@ fn render_bodies<'a, T: Sync + 'a>(
                     let offset = doc.split.body.start;
                     bad.into_iter()
                         .map(|b| {
-                            Diagnostic::at(&doc.file, b.range.start + offset..b.range.end + offset, b.error.message)
-                                .with_help_opt(b.error.help)
+                            Diagnostic::at(
+                                &doc.file,
+                                b.range.start + offset..b.range.end + offset,
+                                b.error.message,
+                            )
+                            .with_help_opt(b.error.help)
                         })
                         .collect()
                 })
@@ -256,13 +335,30 @@ impl LinkResolver for Refs<'_> {
     fn resolve(&self, target: &str) -> Result<ResolvedLink, LinkError> {
         let (kind, id) = target.split_once(':').unwrap_or(("party", target));
         let (names, path, class, dir): (_, fn(&str) -> String, _, _) = match kind {
-            "party" => (&self.parties, site_path::party, "ref-party", "content/parties"),
-            "topic" => (&self.topics, site_path::topic, "ref-topic", "content/topics"),
-            "commitment" => (&self.commitments, site_path::commitment, "ref-commitment", "a brief's `commitments:`"),
+            "party" => (
+                &self.parties,
+                site_path::party,
+                "ref-party",
+                "content/parties",
+            ),
+            "topic" => (
+                &self.topics,
+                site_path::topic,
+                "ref-topic",
+                "content/topics",
+            ),
+            "commitment" => (
+                &self.commitments,
+                site_path::commitment,
+                "ref-commitment",
+                "a brief's `commitments:`",
+            ),
             other => {
                 return Err(LinkError {
                     message: format!("unknown reference kind `{other}` in `[[{target}]]`"),
-                    help: Some("write `[[party-id]]`, `[[topic:id]]` or `[[commitment:id]]`".into()),
+                    help: Some(
+                        "write `[[party-id]]`, `[[topic:id]]` or `[[commitment:id]]`".into(),
+                    ),
                 });
             }
         };
@@ -320,7 +416,13 @@ fn into_brief(b: Checked, body: Body, commitments: Vec<super::Mention>) -> Brief
             .collect(),
         topics: topics.into_iter().map(|t| t.value).collect(),
         commitments,
-        sources: sources.into_iter().map(|s| Source { title: s.title, url: s.url }).collect(),
+        sources: sources
+            .into_iter()
+            .map(|s| Source {
+                title: s.title,
+                url: s.url,
+            })
+            .collect(),
         draft,
         body,
         extra,
@@ -373,16 +475,31 @@ mod tests {
 
     #[test]
     fn dates_accept_days_and_timestamps() {
-        assert_eq!(parse_date("2025-07-11").unwrap(), jiff::civil::date(2025, 7, 11));
-        assert_eq!(parse_date("2025-07-11T09:30:00+08:00").unwrap(), jiff::civil::date(2025, 7, 11));
-        assert_eq!(parse_date("2025-07-11T09:30:00").unwrap(), jiff::civil::date(2025, 7, 11));
+        assert_eq!(
+            parse_date("2025-07-11").unwrap(),
+            jiff::civil::date(2025, 7, 11)
+        );
+        assert_eq!(
+            parse_date("2025-07-11T09:30:00+08:00").unwrap(),
+            jiff::civil::date(2025, 7, 11)
+        );
+        assert_eq!(
+            parse_date("2025-07-11T09:30:00").unwrap(),
+            jiff::civil::date(2025, 7, 11)
+        );
         assert!(parse_date("11/07/2025").is_err());
         assert!(parse_date("2025-02-30").is_err());
     }
 
     #[test]
     fn slugs_from_file_names() {
-        assert_eq!(slug_from_file("content/briefs/2025/kl-trilateral.md"), "kl-trilateral");
-        assert_eq!(slug_from_file("content/briefs/Rubio Wang Yi.md"), "rubio-wang-yi");
+        assert_eq!(
+            slug_from_file("content/briefs/2025/kl-trilateral.md"),
+            "kl-trilateral"
+        );
+        assert_eq!(
+            slug_from_file("content/briefs/Rubio Wang Yi.md"),
+            "rubio-wang-yi"
+        );
     }
 }

@@ -383,7 +383,10 @@ impl<'a> Views<'a> {
             .into_iter()
             .map(|(status, list)| StatusGroup {
                 status: self.status(&status.id),
-                commitments: list.into_iter().map(|c| self.commitment_summary(c)).collect(),
+                commitments: list
+                    .into_iter()
+                    .map(|c| self.commitment_summary(c))
+                    .collect(),
             })
             .collect()
     }

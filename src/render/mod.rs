@@ -10,7 +10,7 @@ use rayon::prelude::*;
 use tera::{Context, Tera};
 
 pub use pages::{Page, pages};
-pub use theme::{Theme, TemplateOrigin};
+pub use theme::{TemplateOrigin, Theme};
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::Site;

@@ -20,7 +20,12 @@ pub struct Page {
 #[derive(Debug, Clone)]
 pub enum PageKind {
     /// Page `n` (1-based) of the index, showing `briefs[range]`.
-    Index { number: usize, total: usize, start: usize, end: usize },
+    Index {
+        number: usize,
+        total: usize,
+        start: usize,
+        end: usize,
+    },
     Brief(usize),
     Party(String),
     Parties,
@@ -42,29 +47,72 @@ pub fn pages(site: &Site) -> Vec<Page> {
             path: site_path::index(number),
             template: "index.html".into(),
             origin: format!("the index (page {number})"),
-            kind: PageKind::Index { number, total, start, end },
+            kind: PageKind::Index {
+                number,
+                total,
+                start,
+                end,
+            },
         });
     }
     for (i, b) in site.briefs.iter().enumerate() {
-        out.push(page(site_path::brief(&b.slug), "brief.html", &b.source, PageKind::Brief(i)));
+        out.push(page(
+            site_path::brief(&b.slug),
+            "brief.html",
+            &b.source,
+            PageKind::Brief(i),
+        ));
     }
     for p in site.parties.values() {
-        out.push(page(site_path::party(&p.id), "party.html", &p.source, PageKind::Party(p.id.clone())));
+        out.push(page(
+            site_path::party(&p.id),
+            "party.html",
+            &p.source,
+            PageKind::Party(p.id.clone()),
+        ));
     }
-    out.push(page(site_path::PARTIES.into(), "parties.html", "the list of parties", PageKind::Parties));
+    out.push(page(
+        site_path::PARTIES.into(),
+        "parties.html",
+        "the list of parties",
+        PageKind::Parties,
+    ));
     for t in site.topics.values() {
-        out.push(page(site_path::topic(&t.id), "topic.html", &t.source, PageKind::Topic(t.id.clone())));
+        out.push(page(
+            site_path::topic(&t.id),
+            "topic.html",
+            &t.source,
+            PageKind::Topic(t.id.clone()),
+        ));
     }
-    out.push(page(site_path::TOPICS.into(), "topics.html", "the list of topics", PageKind::Topics));
+    out.push(page(
+        site_path::TOPICS.into(),
+        "topics.html",
+        "the list of topics",
+        PageKind::Topics,
+    ));
     for c in site.commitments.values() {
         let origin = c
             .timeline
             .first()
             .and_then(|e| site.briefs.get(e.brief))
-            .map_or_else(|| format!("commitment `{}`", c.id), |b| format!("commitment `{}` ({})", c.id, b.source));
-        out.push(page(site_path::commitment(&c.id), "commitment.html", &origin, PageKind::Commitment(c.id.clone())));
+            .map_or_else(
+                || format!("commitment `{}`", c.id),
+                |b| format!("commitment `{}` ({})", c.id, b.source),
+            );
+        out.push(page(
+            site_path::commitment(&c.id),
+            "commitment.html",
+            &origin,
+            PageKind::Commitment(c.id.clone()),
+        ));
     }
-    out.push(page(site_path::COMMITMENTS.into(), "commitments.html", "the commitment tracker", PageKind::Commitments));
+    out.push(page(
+        site_path::COMMITMENTS.into(),
+        "commitments.html",
+        "the commitment tracker",
+        PageKind::Commitments,
+    ));
     out
 }
 
@@ -83,8 +131,16 @@ pub fn context(site: &Site, page: &Page) -> tera::TeraResult<Context> {
     let mut ctx = Context::new();
     ctx.insert("site", &v.site());
     match &page.kind {
-        PageKind::Index { number, total, start, end } => {
-            ctx.insert("page", &v.page("index", &site.config.title, page.path.clone()));
+        PageKind::Index {
+            number,
+            total,
+            start,
+            end,
+        } => {
+            ctx.insert(
+                "page",
+                &v.page("index", &site.config.title, page.path.clone()),
+            );
             let indexes: Vec<usize> = (*start..*end).collect();
             ctx.insert("briefs", &v.briefs(&indexes));
             ctx.insert("pagination", &pagination(site, *number, *total));
@@ -125,8 +181,15 @@ pub fn context(site: &Site, page: &Page) -> tera::TeraResult<Context> {
             ctx.insert("timeline", &timeline(&v, c));
         }
         PageKind::Commitments => {
-            ctx.insert("page", &v.page("commitments", "Commitment tracker", page.path.clone()));
-            let all: Vec<_> = site.commitments.values().map(|c| v.commitment_summary(c)).collect();
+            ctx.insert(
+                "page",
+                &v.page("commitments", "Commitment tracker", page.path.clone()),
+            );
+            let all: Vec<_> = site
+                .commitments
+                .values()
+                .map(|c| v.commitment_summary(c))
+                .collect();
             ctx.insert("commitments", &all);
         }
     }
@@ -140,7 +203,12 @@ fn pagination(site: &Site, current: usize, total: usize) -> Pagination {
         total,
         prev_url: (current > 1).then(|| url(current - 1)),
         next_url: (current < total).then(|| url(current + 1)),
-        pages: (1..=total).map(|number| PageLink { number, url: url(number) }).collect(),
+        pages: (1..=total)
+            .map(|number| PageLink {
+                number,
+                url: url(number),
+            })
+            .collect(),
     }
 }
 

@@ -13,22 +13,34 @@ use crate::urls::Urls;
 /// The default theme's templates, by name.
 pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("../../templates/base.html")),
-    ("components.html", include_str!("../../templates/components.html")),
+    (
+        "components.html",
+        include_str!("../../templates/components.html"),
+    ),
     ("index.html", include_str!("../../templates/index.html")),
     ("brief.html", include_str!("../../templates/brief.html")),
     ("party.html", include_str!("../../templates/party.html")),
     ("parties.html", include_str!("../../templates/parties.html")),
     ("topic.html", include_str!("../../templates/topic.html")),
     ("topics.html", include_str!("../../templates/topics.html")),
-    ("commitment.html", include_str!("../../templates/commitment.html")),
-    ("commitments.html", include_str!("../../templates/commitments.html")),
+    (
+        "commitment.html",
+        include_str!("../../templates/commitment.html"),
+    ),
+    (
+        "commitments.html",
+        include_str!("../../templates/commitments.html"),
+    ),
 ];
 
 /// The default theme's assets, written to the output unless the site's `static/` has a file of
 /// the same name.
 pub const DEFAULT_ASSETS: &[(&str, &[u8])] = &[
     ("accord.css", include_bytes!("../../static/accord.css")),
-    ("accord-print.css", include_bytes!("../../static/accord-print.css")),
+    (
+        "accord-print.css",
+        include_bytes!("../../static/accord-print.css"),
+    ),
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,14 +66,19 @@ impl Theme {
         for file in &sources.templates {
             match templates.iter_mut().find(|(name, _, _)| *name == file.path) {
                 Some(slot) => *slot = (file.path.clone(), file.text.clone(), TemplateOrigin::Site),
-                None => templates.push((file.path.clone(), file.text.clone(), TemplateOrigin::Site)),
+                None => {
+                    templates.push((file.path.clone(), file.text.clone(), TemplateOrigin::Site))
+                }
             }
         }
         Theme { templates }
     }
 
     fn origin(&self, name: &str) -> Option<TemplateOrigin> {
-        self.templates.iter().find(|(n, _, _)| n == name).map(|(_, _, o)| *o)
+        self.templates
+            .iter()
+            .find(|(n, _, _)| n == name)
+            .map(|(_, _, o)| *o)
     }
 
     /// Tera with Accord's functions and filters and every template of the theme.
@@ -77,8 +94,13 @@ impl Theme {
         tera.add_raw_templates(templates).map_err(|e| {
             let text = self.locate_error(&e.to_string());
             Diagnostics::from(
-                Diagnostic::general(format!("a template does not compile\n{}", text.trim_end().trim_start_matches("error: ")))
-                    .with_help("fix the template at the place shown; `accord check` re-checks without writing"),
+                Diagnostic::general(format!(
+                    "a template does not compile\n{}",
+                    text.trim_end().trim_start_matches("error: ")
+                ))
+                .with_help(
+                    "fix the template at the place shown; `accord check` re-checks without writing",
+                ),
             )
         })?;
         Ok(tera)
@@ -89,12 +111,17 @@ impl Theme {
         text.lines()
             .map(|line| {
                 let trimmed = line.trim_start();
-                let Some(rest) = trimmed.strip_prefix("--> ").or_else(|| trimmed.strip_prefix("note: called from ")) else {
+                let Some(rest) = trimmed
+                    .strip_prefix("--> ")
+                    .or_else(|| trimmed.strip_prefix("note: called from "))
+                else {
                     return line.to_string();
                 };
                 let name = rest.split(':').next().unwrap_or(rest);
                 match self.origin(name) {
-                    Some(TemplateOrigin::Site) => line.replacen(name, &format!("templates/{name}"), 1),
+                    Some(TemplateOrigin::Site) => {
+                        line.replacen(name, &format!("templates/{name}"), 1)
+                    }
                     Some(TemplateOrigin::Default) => format!("{line} (default theme)"),
                     None => line.to_string(),
                 }
@@ -105,8 +132,11 @@ impl Theme {
 
     pub fn help_for(&self, template: &str) -> String {
         match self.origin(template) {
-            Some(TemplateOrigin::Site) => format!("fix templates/{template}; the README lists every variable a template can use"),
-            _ => "this is the default theme: if you changed a template it includes, check that one".into(),
+            Some(TemplateOrigin::Site) => format!(
+                "fix templates/{template}; the README lists every variable a template can use"
+            ),
+            _ => "this is the default theme: if you changed a template it includes, check that one"
+                .into(),
         }
     }
 }
@@ -114,22 +144,36 @@ impl Theme {
 /// Only `.html`, `.xml`, `.txt`, `.json` files under `templates/` are templates; anything
 /// else there (a README, an editor file) is left alone.
 fn is_template_name(name: &str) -> bool {
-    [".html", ".xml", ".txt", ".json"].iter().any(|ext| name.ends_with(ext))
+    [".html", ".xml", ".txt", ".json"]
+        .iter()
+        .any(|ext| name.ends_with(ext))
 }
 
 /// `url(path=..., absolute=false)` and the `date` filter.
 fn register_functions(tera: &mut Tera, urls: &Urls, date_format: &str) {
     let urls = urls.clone();
-    tera.register_function("url", move |kwargs: Kwargs, _: &State| -> TeraResult<String> {
-        let path: String = kwargs.must_get("path")?;
-        let absolute: bool = kwargs.get("absolute")?.unwrap_or(false);
-        Ok(if absolute { urls.absolute(&path) } else { urls.path(&path) })
-    });
+    tera.register_function(
+        "url",
+        move |kwargs: Kwargs, _: &State| -> TeraResult<String> {
+            let path: String = kwargs.must_get("path")?;
+            let absolute: bool = kwargs.get("absolute")?.unwrap_or(false);
+            Ok(if absolute {
+                urls.absolute(&path)
+            } else {
+                urls.path(&path)
+            })
+        },
+    );
     let default_format = date_format.to_string();
-    tera.register_filter("date", move |value: &str, kwargs: Kwargs, _: &State| -> TeraResult<String> {
-        let format: String = kwargs.get("format")?.unwrap_or_else(|| default_format.clone());
-        format_date(value, &format).map_err(Error::message)
-    });
+    tera.register_filter(
+        "date",
+        move |value: &str, kwargs: Kwargs, _: &State| -> TeraResult<String> {
+            let format: String = kwargs
+                .get("format")?
+                .unwrap_or_else(|| default_format.clone());
+            format_date(value, &format).map_err(Error::message)
+        },
+    );
 }
 
 /// Format a `YYYY-MM-DD` date with a strftime-style format.
@@ -137,7 +181,8 @@ pub fn format_date(value: &str, format: &str) -> Result<String, String> {
     let date: Date = value
         .parse()
         .map_err(|e| format!("date filter: `{value}` is not a YYYY-MM-DD date ({e})"))?;
-    jiff::fmt::strtime::format(format, date).map_err(|e| format!("date filter: bad format `{format}` ({e})"))
+    jiff::fmt::strtime::format(format, date)
+        .map_err(|e| format!("date filter: bad format `{format}` ({e})"))
 }
 
 #[cfg(test)]
@@ -146,7 +191,10 @@ mod tests {
 
     #[test]
     fn dates_format_with_strftime() {
-        assert_eq!(format_date("2025-07-11", "%-d %B %Y").unwrap(), "11 July 2025");
+        assert_eq!(
+            format_date("2025-07-11", "%-d %B %Y").unwrap(),
+            "11 July 2025"
+        );
         assert_eq!(format_date("2025-07-11", "%Y-%m-%d").unwrap(), "2025-07-11");
         assert!(format_date("July", "%Y").is_err());
     }

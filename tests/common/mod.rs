@@ -27,10 +27,16 @@ impl Site {
         site.write("accord.toml", CONFIG);
         site.party("us", "name: United States\nkind: state\nshort: US\niso: US");
         site.party("jp", "name: Japan\nkind: state\niso: JP");
-        site.party("kr", "name: Republic of Korea\nkind: state\nshort: ROK\niso: KR");
+        site.party(
+            "kr",
+            "name: Republic of Korea\nkind: state\nshort: ROK\niso: KR",
+        );
         site.party("asean", "name: ASEAN\nkind: organization\nmembers: [my]");
         site.party("my", "name: Malaysia\nkind: state\niso: MY");
-        site.topic("defense", "name: Defence\ndescription: Deterrence and readiness.");
+        site.topic(
+            "defense",
+            "name: Defence\ndescription: Deterrence and readiness.",
+        );
         site.topic("trade", "name: Trade");
         site
     }
@@ -58,15 +64,24 @@ impl Site {
     }
 
     pub fn party(&self, id: &str, front: &str) -> &Site {
-        self.write(&format!("content/parties/{id}.md"), &format!("---\n{front}\n---\nProfile of {id}.\n"))
+        self.write(
+            &format!("content/parties/{id}.md"),
+            &format!("---\n{front}\n---\nProfile of {id}.\n"),
+        )
     }
 
     pub fn topic(&self, id: &str, front: &str) -> &Site {
-        self.write(&format!("content/topics/{id}.md"), &format!("---\n{front}\n---\n"))
+        self.write(
+            &format!("content/topics/{id}.md"),
+            &format!("---\n{front}\n---\n"),
+        )
     }
 
     pub fn brief(&self, name: &str, front: &str, body: &str) -> &Site {
-        self.write(&format!("content/briefs/{name}.md"), &format!("---\n{front}\n---\n{body}"))
+        self.write(
+            &format!("content/briefs/{name}.md"),
+            &format!("---\n{front}\n---\n{body}"),
+        )
     }
 
     /// Run `accord ARGS` with the site as current directory.
@@ -84,7 +99,14 @@ impl Site {
     /// `accord build`, which must fail; its stderr.
     pub fn build_fails(&self) -> String {
         let r = self.run(&["build"]);
-        assert_eq!(r.code, Some(1), "expected exit 1, got {:?}\nstdout: {}\nstderr: {}", r.code, r.stdout, r.stderr);
+        assert_eq!(
+            r.code,
+            Some(1),
+            "expected exit 1, got {:?}\nstdout: {}\nstderr: {}",
+            r.code,
+            r.stdout,
+            r.stderr
+        );
         r.stderr
     }
 
@@ -114,7 +136,11 @@ impl Run {
 }
 
 pub fn run_in(dir: &Path, args: &[&str]) -> Run {
-    let Output { status, stdout, stderr } = Command::new(bin())
+    let Output {
+        status,
+        stdout,
+        stderr,
+    } = Command::new(bin())
         .args(args)
         .current_dir(dir)
         .output()
@@ -138,7 +164,13 @@ impl Page {
     pub fn texts(&self, css: &str) -> Vec<String> {
         self.0
             .select(&Self::sel(css))
-            .map(|e| e.text().collect::<String>().split_whitespace().collect::<Vec<_>>().join(" "))
+            .map(|e| {
+                e.text()
+                    .collect::<String>()
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
             .collect()
     }
 
@@ -171,7 +203,12 @@ pub fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_file())
         .map(|e| {
-            let rel = e.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned();
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
             (rel, fs::read(e.path()).unwrap())
         })
         .collect();
