@@ -32,6 +32,8 @@ pub struct BuildReport {
     pub briefs: usize,
     pub output_dir: Option<PathBuf>,
     pub elapsed: Duration,
+    /// Time spent in each stage, for `--verbose`.
+    pub stages: Vec<(&'static str, Duration)>,
 }
 
 /// Everything a build makes, in memory.
@@ -95,34 +97,39 @@ fn generate_unsorted(sources: &Sources, options: &BuildOptions) -> Result<Genera
 
 /// `accord build`: generate, then write to the output directory.
 pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
-    let started = Instant::now();
-    let sources = content::load(&options.root)?;
-    let generated = generate(&sources, options)?;
-    let out_dir = output_dir(options, &generated.site.config);
-    output::check_output_dir(&options.root, &out_dir)?;
-    generated.output.write(&out_dir)?;
-    Ok(BuildReport {
-        pages: generated.pages,
-        files: generated.output.len(),
-        briefs: generated.site.briefs.len(),
-        output_dir: Some(out_dir),
-        elapsed: started.elapsed(),
-    })
+    run(options, true)
 }
 
 /// `accord check`: everything `build` does but writing.
 pub fn check(options: &BuildOptions) -> Result<BuildReport, Error> {
+    run(options, false)
+}
+
+fn run(options: &BuildOptions, write: bool) -> Result<BuildReport, Error> {
     let started = Instant::now();
+    let mut stages = Vec::new();
+    let mut lap = Instant::now();
+    let mut stage = |name: &'static str| {
+        stages.push((name, lap.elapsed()));
+        lap = Instant::now();
+    };
     let sources = content::load(&options.root)?;
+    stage("read files");
     let generated = generate(&sources, options)?;
+    stage("check and render");
     let out_dir = output_dir(options, &generated.site.config);
     output::check_output_dir(&options.root, &out_dir)?;
+    if write {
+        generated.output.write(&out_dir)?;
+        stage("write output");
+    }
     Ok(BuildReport {
         pages: generated.pages,
         files: generated.output.len(),
         briefs: generated.site.briefs.len(),
-        output_dir: None,
+        output_dir: write.then_some(out_dir),
         elapsed: started.elapsed(),
+        stages,
     })
 }
 

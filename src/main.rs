@@ -81,6 +81,11 @@ fn summary(cli: &Cli, verb: &str, report: &BuildReport) {
         return;
     }
     let ms = report.elapsed.as_secs_f64() * 1000.0;
+    if cli.verbose {
+        for (stage, took) in &report.stages {
+            println!("  {stage}: {:.1} ms", took.as_secs_f64() * 1000.0);
+        }
+    }
     match &report.output_dir {
         Some(dir) => {
             if cli.verbose {
