@@ -1,5 +1,6 @@
-//! The pipeline end to end: load → resolve → render → (write). `build`, `check` and (later)
-//! `serve` all go through [`generate`].
+//! The pipeline end to end: load → resolve → render → (write). `build` and `check` go
+//! through [`generate`]; `serve` keeps the [`Stages`] and redoes part of them (see
+//! [`crate::rebuild`]).
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -8,7 +9,7 @@ use crate::config::Config;
 use crate::content::{self, Sources};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::error::Error;
-use crate::model::{self, ResolveOptions, Site};
+use crate::model::{self, ModelCache, ResolveOptions, Site};
 use crate::output::{self, Output};
 use crate::render::{self, Theme, theme::DEFAULT_ASSETS};
 
@@ -45,30 +46,82 @@ pub struct Generated {
 
 /// Read, check and render the site; nothing is written.
 pub fn generate(sources: &Sources, options: &BuildOptions) -> Result<Generated, Diagnostics> {
-    generate_unsorted(sources, options).map_err(|mut d| {
-        d.sort();
-        d
+    let stages = Stages::run(sources, options, &mut ModelCache::default()).map_err(sorted)?;
+    let Stages {
+        site, pages_output, ..
+    } = stages;
+    let pages = pages_output.len();
+    let output = assemble(pages_output, sources).map_err(sorted)?;
+    Ok(Generated {
+        site,
+        output,
+        pages,
     })
 }
 
-fn generate_unsorted(sources: &Sources, options: &BuildOptions) -> Result<Generated, Diagnostics> {
+/// Diagnostics in file order, as every command prints them.
+pub fn sorted(mut d: Diagnostics) -> Diagnostics {
+    d.sort();
+    d
+}
+
+/// The site's configuration, with the command line's overrides applied.
+pub fn config(sources: &Sources, options: &BuildOptions) -> Result<Config, Diagnostics> {
     let mut config = Config::parse(&sources.config)?;
     if let Some(url) = &options.base_url {
         config.set_base_url(url).map_err(Diagnostics::from)?;
     }
-    let site = model::resolve(
-        sources,
-        config,
-        ResolveOptions {
-            drafts: options.drafts,
-        },
-    )?;
-    let theme = Theme::for_site(sources);
-    let pages = render::render(&site, &theme)?;
-    let page_count = pages.len();
+    Ok(config)
+}
+
+/// The results of every stage of a full build, kept by [`crate::rebuild`] to redo only part
+/// of it later.
+pub struct Stages {
+    pub site: Site,
+    pub theme: Theme,
+    pub tera: tera::Tera,
+    pub pages: Vec<render::Page>,
+    /// The rendered pages alone (no assets, no static files).
+    pub pages_output: Output,
+}
+
+impl Stages {
+    /// Resolve and render everything.
+    pub fn run(
+        sources: &Sources,
+        options: &BuildOptions,
+        cache: &mut ModelCache,
+    ) -> Result<Stages, Diagnostics> {
+        let config = config(sources, options)?;
+        let site = model::resolve_cached(
+            sources,
+            config,
+            ResolveOptions {
+                drafts: options.drafts,
+            },
+            cache,
+        )?;
+        let theme = Theme::for_site(sources);
+        let tera = theme.tera(&site)?;
+        let pages = render::pages(&site);
+        let rendered = render::render_pages(&site, &theme, &tera, &pages)?;
+        let mut errors = Diagnostics::new();
+        let mut pages_output = Output::new();
+        pages_output.add_pages(rendered, &mut errors);
+        errors.into_result(Stages {
+            site,
+            theme,
+            tera,
+            pages,
+            pages_output,
+        })
+    }
+}
+
+/// The full output: rendered pages, the theme's assets, `.nojekyll` and the site's static
+/// files (which may replace theme assets, but not pages).
+pub fn assemble(mut output: Output, sources: &Sources) -> Result<Output, Diagnostics> {
     let mut errors = Diagnostics::new();
-    let mut output = Output::new();
-    output.add_pages(pages, &mut errors);
     for (path, bytes) in DEFAULT_ASSETS {
         output.add_file(path, bytes.to_vec(), "the default theme", true, &mut errors);
     }
@@ -88,11 +141,7 @@ fn generate_unsorted(sources: &Sources, options: &BuildOptions) -> Result<Genera
             &mut errors,
         );
     }
-    errors.into_result(Generated {
-        site,
-        output,
-        pages: page_count,
-    })
+    errors.into_result(output)
 }
 
 /// `accord build`: generate, then write to the output directory.

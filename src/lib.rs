@@ -16,6 +16,7 @@ pub mod error;
 pub mod markdown;
 pub mod model;
 pub mod output;
+pub mod rebuild;
 pub mod render;
 pub mod scaffold;
 pub mod urls;

@@ -10,6 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::render::RenderedPage;
@@ -46,10 +47,12 @@ fn io_at(path: &Path) -> impl FnOnce(io::Error) -> OutputError + '_ {
     }
 }
 
-#[derive(Debug, Clone)]
-enum Content {
-    Bytes(Vec<u8>),
-    /// A static file, copied from disk when written.
+/// What a file of the output holds. Bytes are shared, so an output set is cheap to copy
+/// and to update page by page.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Content {
+    Bytes(Arc<[u8]>),
+    /// A static file, copied from disk when written (and read from disk when served).
     Copy(PathBuf),
 }
 
@@ -92,12 +95,53 @@ impl Output {
         }
     }
 
+    /// What the file at `path` holds.
+    pub fn content(&self, path: &str) -> Option<&Content> {
+        self.files.get(path).map(|e| &e.content)
+    }
+
+    /// Drop a file (a page that no longer exists, a deleted static file).
+    pub fn remove(&mut self, path: &str) {
+        self.files.remove(path);
+    }
+
+    /// Put a re-rendered page in place of the old one.
+    pub fn replace_page(&mut self, page: RenderedPage) {
+        let entry = Entry {
+            content: Content::Bytes(page.html.into_bytes().into()),
+            origin: page.origin,
+            overridable: false,
+        };
+        self.files.insert(output_file(&page.path), entry);
+    }
+
+    /// Paths whose content differs between two output sets (added, removed or changed).
+    pub fn diff(&self, other: &Output) -> BTreeSet<String> {
+        let mut changed: BTreeSet<String> = BTreeSet::new();
+        for (path, entry) in &self.files {
+            match other.files.get(path) {
+                Some(o) if o.content == entry.content => {}
+                _ => {
+                    changed.insert(path.clone());
+                }
+            }
+        }
+        changed.extend(
+            other
+                .files
+                .keys()
+                .filter(|p| !self.files.contains_key(*p))
+                .cloned(),
+        );
+        changed
+    }
+
     /// Add rendered pages; two pages for one URL are an error naming both sources.
     pub fn add_pages(&mut self, pages: Vec<RenderedPage>, errors: &mut Diagnostics) {
         for p in pages {
             self.insert(
                 output_file(&p.path),
-                Content::Bytes(p.html.into_bytes()),
+                Content::Bytes(p.html.into_bytes().into()),
                 p.origin,
                 false,
                 errors,
@@ -116,7 +160,7 @@ impl Output {
     ) {
         self.insert(
             path.to_string(),
-            Content::Bytes(bytes),
+            Content::Bytes(bytes.into()),
             origin.to_string(),
             overridable,
             errors,

@@ -56,11 +56,12 @@ pub fn load(root: &Path) -> Result<Sources, Diagnostics> {
         .into());
     }
     let config = read_source(root, &config_path, CONFIG_FILE.into(), &mut errors);
-    let briefs = read_markdown(root, "content/briefs", true, &mut errors);
-    let parties = read_markdown(root, "content/parties", false, &mut errors);
-    let topics = read_markdown(root, "content/topics", false, &mut errors);
-    let templates = read_templates(root, &mut errors);
-    let static_files = list_static(root, &mut errors);
+    let briefs = by_path(read_markdown(root, "content/briefs", true, &mut errors));
+    let parties = by_path(read_markdown(root, "content/parties", false, &mut errors));
+    let topics = by_path(read_markdown(root, "content/topics", false, &mut errors));
+    let templates = by_path(read_templates(root, &mut errors));
+    let mut static_files = list_static(root, &mut errors);
+    static_files.sort_by(|a, b| a.rel.cmp(&b.rel));
     errors.into_result(())?;
     Ok(Sources {
         root: root.to_path_buf(),
@@ -73,10 +74,102 @@ pub fn load(root: &Path) -> Result<Sources, Diagnostics> {
     })
 }
 
+/// What a file of the site is, from its path relative to the root.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum SourceKind {
+    Config,
+    Brief,
+    Party,
+    Topic,
+    Template,
+    Static,
+}
+
+/// The kind of the file at `rel` (relative to the site root, `/`-separated), or `None` for
+/// files Accord does not read (editor backups, anything outside its folders).
+pub fn kind_of(rel: &str) -> Option<SourceKind> {
+    if rel.split('/').any(is_ignored_name) {
+        return None;
+    }
+    if rel == CONFIG_FILE {
+        return Some(SourceKind::Config);
+    }
+    let md = rel.ends_with(".md");
+    let depth = rel.matches('/').count();
+    if rel.starts_with("content/briefs/") && md {
+        Some(SourceKind::Brief)
+    } else if rel.starts_with("content/parties/") && md && depth == 2 {
+        Some(SourceKind::Party)
+    } else if rel.starts_with("content/topics/") && md && depth == 2 {
+        Some(SourceKind::Topic)
+    } else if rel.starts_with("templates/") {
+        Some(SourceKind::Template)
+    } else if rel.starts_with("static/") {
+        Some(SourceKind::Static)
+    } else {
+        None
+    }
+}
+
+impl Sources {
+    /// Re-read the files at `paths` (relative to the root), dropping those that are gone, so a
+    /// rebuild reads only what changed. Paths Accord does not read are skipped.
+    pub fn refresh(&mut self, paths: &[String]) -> Result<(), Diagnostics> {
+        let mut errors = Diagnostics::new();
+        for rel in paths {
+            let Some(kind) = kind_of(rel) else { continue };
+            let disk = self.root.join(rel);
+            let exists = disk.is_file();
+            match kind {
+                SourceKind::Config => {
+                    if let Some(f) = read_source(&self.root, &disk, rel.clone(), &mut errors) {
+                        self.config = f;
+                    }
+                }
+                SourceKind::Static => {
+                    let name = rel.trim_start_matches("static/").to_string();
+                    self.static_files.retain(|f| f.rel != name);
+                    if exists {
+                        self.static_files.push(StaticFile { rel: name, disk });
+                        self.static_files.sort_by(|a, b| a.rel.cmp(&b.rel));
+                    }
+                }
+                SourceKind::Template => {
+                    let name = rel.trim_start_matches("templates/").to_string();
+                    self.templates.retain(|f| f.path != name);
+                    if exists
+                        && let Some(f) = read_source(&self.root, &disk, rel.clone(), &mut errors)
+                    {
+                        self.templates.push(SourceFile::new(name, f.text));
+                        self.templates.sort_by(|a, b| a.path.cmp(&b.path));
+                    }
+                }
+                SourceKind::Brief | SourceKind::Party | SourceKind::Topic => {
+                    let list = match kind {
+                        SourceKind::Brief => &mut self.briefs,
+                        SourceKind::Party => &mut self.parties,
+                        _ => &mut self.topics,
+                    };
+                    list.retain(|f| &f.path != rel);
+                    if exists
+                        && let Some(f) = read_source(&self.root, &disk, rel.clone(), &mut errors)
+                    {
+                        let at = list.partition_point(|g| g.path < f.path);
+                        list.insert(at, f);
+                    }
+                }
+            }
+        }
+        errors.into_result(())
+    }
+}
+
 /// Editors' backup, swap and lock files, and hidden files: never content.
 pub fn is_ignored_name(name: &str) -> bool {
     name.starts_with('.')
         || name.ends_with('~')
+        || (name.starts_with('#') && name.ends_with('#'))
+        || name.contains("___jb_")
         || name.ends_with(".swp")
         || name.ends_with(".swx")
         || name.ends_with(".bck")
@@ -96,6 +189,12 @@ fn read_markdown(
         .filter(|(rel, _)| rel.ends_with(".md"))
         .filter_map(|(rel, disk)| read_source(root, &disk, format!("{dir}/{rel}"), errors))
         .collect()
+}
+
+/// Sort by path, the order [`Sources::refresh`] keeps.
+fn by_path(mut files: Vec<SourceFile>) -> Vec<SourceFile> {
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    files
 }
 
 fn read_templates(root: &Path, errors: &mut Diagnostics) -> Vec<SourceFile> {

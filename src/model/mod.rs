@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use jiff::civil::Date;
 use serde::Serialize;
 
-pub use resolve::{ResolveOptions, resolve};
+pub use resolve::{ModelCache, ResolveOptions, resolve, resolve_cached};
 
 use crate::config::Config;
 use crate::content::raw::Extra;
@@ -54,10 +54,11 @@ pub struct Brief {
     pub extra: Extra,
 }
 
-/// A rendered Markdown body.
+/// A rendered Markdown body. The HTML is shared, so a site model is cheap to rebuild from
+/// cached bodies.
 #[derive(Debug, Clone, Default)]
 pub struct Body {
-    pub html: String,
+    pub html: std::sync::Arc<str>,
     pub toc: Vec<TocEntry>,
     pub words: usize,
 }

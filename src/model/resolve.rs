@@ -1,7 +1,9 @@
 //! From parsed front matter to a [`Site`]: every reference checked (parties, topics, people,
 //! commitments, `[[...]]` links in bodies), commitments assembled, indexes built.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
 
 use jiff::civil::Date;
 use rayon::prelude::*;
@@ -22,6 +24,20 @@ pub struct ResolveOptions {
     pub drafts: bool,
 }
 
+/// Parsed briefs and their rendered bodies, kept between builds (by `serve`) so that a
+/// rebuild parses and renders only the files that changed.
+#[derive(Default)]
+pub struct ModelCache {
+    briefs: HashMap<String, CachedBrief>,
+}
+
+struct CachedBrief {
+    text: Arc<str>,
+    doc: Arc<Doc<RawBrief>>,
+    /// The body, and the fingerprint of the references it was rendered with.
+    body: Option<(u64, Body)>,
+}
+
 /// A brief whose own fields are valid, before it has its place in the site.
 struct Checked<'a> {
     doc: &'a Doc<RawBrief>,
@@ -35,6 +51,16 @@ pub fn resolve(
     sources: &Sources,
     config: Config,
     options: ResolveOptions,
+) -> Result<Site, Diagnostics> {
+    resolve_cached(sources, config, options, &mut ModelCache::default())
+}
+
+/// [`resolve`], reusing what `cache` holds for unchanged files and updating it.
+pub fn resolve_cached(
+    sources: &Sources,
+    config: Config,
+    options: ResolveOptions,
+    cache: &mut ModelCache,
 ) -> Result<Site, Diagnostics> {
     let mut errors = Diagnostics::new();
     let urls = Urls::new(&config.base_url);
@@ -54,11 +80,7 @@ pub fn resolve(
         topics: &known_topics,
     };
 
-    let brief_docs: Vec<Doc<RawBrief>> = sources
-        .briefs
-        .iter()
-        .filter_map(|f| parse_doc(f, BRIEF_FIELDS).map_err(|d| errors.push(d)).ok())
-        .collect();
+    let brief_docs = parse_briefs(&sources.briefs, cache, &mut errors);
     let mut checked: Vec<Checked> = brief_docs
         .iter()
         .filter_map(|doc| check_brief(doc, &known, &mut errors))
@@ -118,7 +140,7 @@ pub fn resolve(
             .map(|(id, c)| (id.clone(), c.text.clone()))
             .collect(),
     };
-    let brief_bodies = render_bodies(checked.iter().map(|b| b.doc), &refs, &mut errors);
+    let brief_bodies = render_brief_bodies(&checked, &refs, cache, &mut errors);
     let party_bodies = render_bodies(party_docs.iter(), &refs, &mut errors);
     let topic_bodies = render_bodies(topic_docs.iter(), &refs, &mut errors);
     errors.into_result(())?;
@@ -144,6 +166,86 @@ pub fn resolve(
         topics,
         commitments,
     })
+}
+
+/// Parse every brief, reusing the cached parse of files whose text did not change.
+fn parse_briefs(
+    files: &[crate::diagnostics::SourceFile],
+    cache: &mut ModelCache,
+    errors: &mut Diagnostics,
+) -> Vec<Arc<Doc<RawBrief>>> {
+    let parsed: Vec<Result<Arc<Doc<RawBrief>>, Diagnostic>> = files
+        .par_iter()
+        .map(|f| match cache.briefs.get(&f.path) {
+            Some(c) if Arc::ptr_eq(&c.text, &f.text) || c.text == f.text => Ok(c.doc.clone()),
+            _ => parse_doc(f, BRIEF_FIELDS).map(Arc::new),
+        })
+        .collect();
+    let mut kept = HashMap::with_capacity(files.len());
+    let mut docs = Vec::with_capacity(files.len());
+    for (file, result) in files.iter().zip(parsed) {
+        match result {
+            Ok(doc) => {
+                let old = cache.briefs.remove(&file.path);
+                let body = old
+                    .filter(|c| Arc::ptr_eq(&c.doc, &doc))
+                    .and_then(|c| c.body);
+                kept.insert(
+                    file.path.clone(),
+                    CachedBrief {
+                        text: file.text.clone(),
+                        doc: doc.clone(),
+                        body,
+                    },
+                );
+                docs.push(doc);
+            }
+            Err(d) => errors.push(d),
+        }
+    }
+    cache.briefs = kept;
+    docs
+}
+
+/// Bodies of the briefs, from the cache when neither the file nor the references changed.
+fn render_brief_bodies(
+    checked: &[Checked],
+    refs: &Refs,
+    cache: &mut ModelCache,
+    errors: &mut Diagnostics,
+) -> Vec<Body> {
+    let fingerprint = refs.fingerprint();
+    let cached: Vec<Option<Body>> = checked
+        .iter()
+        .map(|b| {
+            let entry = cache.briefs.get(&b.doc.file.path)?;
+            match &entry.body {
+                Some((fp, body)) if *fp == fingerprint => Some(body.clone()),
+                _ => None,
+            }
+        })
+        .collect();
+    let missing: Vec<&Doc<RawBrief>> = checked
+        .iter()
+        .zip(&cached)
+        .filter(|(_, c)| c.is_none())
+        .map(|(b, _)| b.doc)
+        .collect();
+    let mut fresh = render_bodies(missing.iter().copied(), refs, errors).into_iter();
+    checked
+        .iter()
+        .zip(cached)
+        .map(|(b, c)| match c {
+            Some(body) => body,
+            None => {
+                let body = fresh.next().unwrap_or_default();
+                if let Some(entry) = cache.briefs.get_mut(&b.doc.file.path) {
+                    entry.body = Some((fingerprint, body.clone()));
+                }
+                body
+            }
+        })
+        .collect()
 }
 
 /// Check a brief's own fields and its references to the registries.
@@ -293,7 +395,7 @@ fn render_bodies<'a, T: Sync + 'a>(
         .map(|doc| {
             markdown::render(doc.body(), refs)
                 .map(|r| Body {
-                    html: r.html,
+                    html: Arc::from(r.html),
                     toc: r.toc,
                     words: r.words,
                 })
@@ -329,6 +431,18 @@ struct Refs<'a> {
     parties: BTreeMap<String, String>,
     topics: BTreeMap<String, String>,
     commitments: BTreeMap<String, String>,
+}
+
+impl Refs<'_> {
+    /// Changes whenever a `[[...]]` link could render differently.
+    fn fingerprint(&self) -> u64 {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        self.urls.prefix().hash(&mut h);
+        self.parties.hash(&mut h);
+        self.topics.hash(&mut h);
+        self.commitments.hash(&mut h);
+        h.finish()
+    }
 }
 
 impl LinkResolver for Refs<'_> {

@@ -9,7 +9,7 @@ pub mod theme;
 use rayon::prelude::*;
 use tera::{Context, Tera};
 
-pub use pages::{Page, pages};
+pub use pages::{Page, PageKind, pages};
 pub use theme::{TemplateOrigin, Theme};
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
@@ -28,12 +28,21 @@ pub struct RenderedPage {
 /// Render every page of the site, in parallel. Every failing page is reported.
 pub fn render(site: &Site, theme: &Theme) -> Result<Vec<RenderedPage>, Diagnostics> {
     let tera = theme.tera(site)?;
-    let jobs = pages(site);
+    render_pages(site, theme, &tera, &pages(site))
+}
+
+/// Render the given pages (all of them, or those a change touched) with a compiled theme.
+pub fn render_pages(
+    site: &Site,
+    theme: &Theme,
+    tera: &Tera,
+    jobs: &[Page],
+) -> Result<Vec<RenderedPage>, Diagnostics> {
     let results: Vec<Result<RenderedPage, (&Page, tera::Error)>> = jobs
         .par_iter()
         .map(|page| {
             let context = pages::context(site, page).map_err(|e| (page, e))?;
-            render_page(&tera, page, &context).map_err(|e| (page, e))
+            render_page(tera, page, &context).map_err(|e| (page, e))
         })
         .collect();
     let mut out = Vec::with_capacity(results.len());

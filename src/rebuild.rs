@@ -1,0 +1,396 @@
+//! Rebuilding after a change, for `serve`: re-read only the changed files, reuse the parse and
+//! Markdown of the others, and re-render only the pages a change can touch.
+//!
+//! Which pages those are is computed from the site model (the briefs, parties, topics and
+//! commitments a changed brief is part of, before and after the change), never guessed. Anything
+//! this module cannot narrow down (a registry file, `accord.toml`, a base template, a change in
+//! the number of briefs) re-renders everything. The partial result is the full result: the
+//! tests compare both byte for byte.
+
+use std::collections::{BTreeSet, HashMap};
+use std::time::{Duration, Instant};
+
+use crate::build::{self, BuildOptions, Stages};
+use crate::content::{self, SourceKind, Sources};
+use crate::diagnostics::Diagnostics;
+use crate::model::{self, ModelCache, ResolveOptions, Site};
+use crate::output::Output;
+use crate::render::{self, Page, Theme};
+use crate::urls::{output_file, site_path};
+
+/// What changed on disk, as paths relative to the site root.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Change {
+    /// Files Accord reads that were written, created or removed.
+    pub paths: BTreeSet<String>,
+    /// Read the whole site again (a directory changed, or events were lost).
+    pub rescan: bool,
+}
+
+impl Change {
+    pub fn is_empty(&self) -> bool {
+        self.paths.is_empty() && !self.rescan
+    }
+
+    fn kinds(&self) -> BTreeSet<SourceKind> {
+        self.paths
+            .iter()
+            .filter_map(|p| content::kind_of(p))
+            .collect()
+    }
+
+    /// Only stylesheets changed: a browser can swap them without reloading the page.
+    pub fn css_only(&self) -> bool {
+        !self.rescan
+            && !self.paths.is_empty()
+            && self
+                .paths
+                .iter()
+                .all(|p| p.starts_with("static/") && p.ends_with(".css"))
+    }
+}
+
+/// The result of a (re)build.
+#[derive(Debug, Clone)]
+pub struct Update {
+    /// Output files whose bytes changed (added, removed or rewritten).
+    pub changed: BTreeSet<String>,
+    /// Pages rendered for this update.
+    pub rendered: usize,
+    /// Whether everything was rebuilt.
+    pub full: bool,
+    pub elapsed: Duration,
+}
+
+/// The last good build, and what is needed to redo part of it.
+struct Last {
+    stages: Stages,
+    output: Output,
+}
+
+/// Keeps a site in memory between changes.
+pub struct Rebuilder {
+    options: BuildOptions,
+    sources: Option<Sources>,
+    cache: ModelCache,
+    last: Option<Last>,
+    /// Changes since the last good build: after a failed build they are applied again with the
+    /// next change, so the pages they touch are not left stale.
+    pending: Change,
+}
+
+impl Rebuilder {
+    pub fn new(options: BuildOptions) -> Self {
+        Rebuilder {
+            options,
+            sources: None,
+            cache: ModelCache::default(),
+            last: None,
+            pending: Change::default(),
+        }
+    }
+
+    /// The output of the last successful build.
+    pub fn output(&self) -> Option<&Output> {
+        self.last.as_ref().map(|l| &l.output)
+    }
+
+    pub fn site(&self) -> Option<&Site> {
+        self.last.as_ref().map(|l| &l.stages.site)
+    }
+
+    /// Read and build everything.
+    pub fn build_all(&mut self) -> Result<Update, Diagnostics> {
+        self.apply(&Change {
+            paths: BTreeSet::new(),
+            rescan: true,
+        })
+    }
+
+    /// Bring the build up to date with `change`. On error the last good build is kept.
+    pub fn apply(&mut self, change: &Change) -> Result<Update, Diagnostics> {
+        self.pending.paths.extend(change.paths.iter().cloned());
+        self.pending.rescan |= change.rescan;
+        let change = &self.pending.clone();
+        let result = self.apply_pending(change);
+        if result.is_ok() {
+            self.pending = Change::default();
+        }
+        result
+    }
+
+    fn apply_pending(&mut self, change: &Change) -> Result<Update, Diagnostics> {
+        let started = Instant::now();
+        let sources = self.refresh_sources(change)?;
+        let kinds = change.kinds();
+        let narrow = !change.rescan && !kinds.contains(&SourceKind::Config);
+        let last = self.last.take();
+        let old_output = last.as_ref().map(|l| l.output.clone()).unwrap_or_default();
+        let result = match last {
+            Some(last) if narrow => self.partial(&sources, change, &kinds, last.stages),
+            last => {
+                let previous = last.map(|l| l.stages);
+                match Stages::run(&sources, &self.options, &mut self.cache) {
+                    Ok(stages) => {
+                        let n = stages.pages.len();
+                        Ok((stages, n, true))
+                    }
+                    Err(e) => Err((build::sorted(e), previous)),
+                }
+            }
+        };
+        let (stages, rendered, full) = match result {
+            Ok(r) => r,
+            Err((e, previous)) => {
+                self.last = previous.map(|stages| Last {
+                    stages,
+                    output: old_output,
+                });
+                return Err(e);
+            }
+        };
+        let output = match build::assemble(stages.pages_output.clone(), &sources) {
+            Ok(o) => o,
+            Err(e) => {
+                self.last = Some(Last {
+                    stages,
+                    output: old_output,
+                });
+                return Err(build::sorted(e));
+            }
+        };
+        let changed = old_output.diff(&output);
+        self.last = Some(Last { stages, output });
+        Ok(Update {
+            changed,
+            rendered,
+            full,
+            elapsed: started.elapsed(),
+        })
+    }
+
+    /// Apply `change` to the sources kept in memory (or read them all).
+    fn refresh_sources(&mut self, change: &Change) -> Result<Sources, Diagnostics> {
+        match self.sources.as_mut() {
+            Some(sources) if !change.rescan => {
+                let paths: Vec<String> = change.paths.iter().cloned().collect();
+                sources.refresh(&paths).map_err(build::sorted)?;
+            }
+            _ => self.sources = Some(content::load(&self.options.root)?),
+        }
+        Ok(self.sources.clone().expect("loaded above"))
+    }
+
+    /// Rebuild after a change that is not to the configuration, re-rendering what it touches.
+    #[allow(clippy::type_complexity)]
+    fn partial(
+        &mut self,
+        sources: &Sources,
+        change: &Change,
+        kinds: &BTreeSet<SourceKind>,
+        old: Stages,
+    ) -> Result<(Stages, usize, bool), (Diagnostics, Option<Stages>)> {
+        let content_changed = kinds
+            .iter()
+            .any(|k| matches!(k, SourceKind::Brief | SourceKind::Party | SourceKind::Topic));
+        let templates_changed = kinds.contains(&SourceKind::Template);
+        if !content_changed && !templates_changed {
+            // Static files only: the pages stay as they are.
+            return Ok((old, 0, false));
+        }
+        let site = if content_changed {
+            let config = old.site.config.clone();
+            match model::resolve_cached(
+                sources,
+                config,
+                ResolveOptions {
+                    drafts: self.options.drafts,
+                },
+                &mut self.cache,
+            ) {
+                Ok(site) => site,
+                Err(e) => return Err((build::sorted(e), Some(old))),
+            }
+        } else {
+            old.site.clone()
+        };
+        let (theme, tera) = if templates_changed {
+            let theme = Theme::for_site(sources);
+            match theme.tera(&site) {
+                Ok(tera) => (theme, tera),
+                Err(e) => return Err((build::sorted(e), Some(old))),
+            }
+        } else {
+            (old.theme.clone(), old.tera.clone())
+        };
+        let pages = render::pages(&site);
+        let mut scope = Scope::default();
+        if content_changed {
+            scope.add(pages_touched_by_content(&old.site, &site, change));
+        }
+        if templates_changed {
+            scope.add(pages_using_templates(change, &pages));
+        }
+        let old_paths: BTreeSet<&str> = old.pages.iter().map(|p| p.path.as_str()).collect();
+        let jobs: Vec<Page> = pages
+            .iter()
+            .filter(|p| scope.contains(&p.path) || !old_paths.contains(p.path.as_str()))
+            .cloned()
+            .collect();
+        let rendered = match render::render_pages(&site, &theme, &tera, &jobs) {
+            Ok(r) => r,
+            Err(e) => return Err((build::sorted(e), Some(old))),
+        };
+        let count = rendered.len();
+        let full = count == pages.len();
+        let mut pages_output = old.pages_output.clone();
+        let new_paths: BTreeSet<&str> = pages.iter().map(|p| p.path.as_str()).collect();
+        for gone in old_paths.difference(&new_paths) {
+            pages_output.remove(&output_file(gone));
+        }
+        for page in rendered {
+            pages_output.replace_page(page);
+        }
+        Ok((
+            Stages {
+                site,
+                theme,
+                tera,
+                pages,
+                pages_output,
+            },
+            count,
+            full,
+        ))
+    }
+}
+
+/// A set of site paths to re-render, or all of them.
+#[derive(Default)]
+struct Scope {
+    all: bool,
+    paths: BTreeSet<String>,
+}
+
+impl Scope {
+    fn add(&mut self, pages: Option<BTreeSet<String>>) {
+        match pages {
+            None => self.all = true,
+            Some(p) => self.paths.extend(p),
+        }
+    }
+
+    fn contains(&self, path: &str) -> bool {
+        self.all || self.paths.contains(path)
+    }
+}
+
+/// Pages rendered with a changed template. A template other pages extend or include (or a new
+/// one) may be used anywhere: then every page.
+fn pages_using_templates(change: &Change, pages: &[Page]) -> Option<BTreeSet<String>> {
+    let page_templates: BTreeSet<&str> = pages.iter().map(|p| p.template.as_str()).collect();
+    let mut out = BTreeSet::new();
+    for path in &change.paths {
+        let Some(name) = path.strip_prefix("templates/") else {
+            continue;
+        };
+        if !page_templates.contains(name) {
+            return None;
+        }
+        out.extend(
+            pages
+                .iter()
+                .filter(|p| p.template == name)
+                .map(|p| p.path.clone()),
+        );
+    }
+    Some(out)
+}
+
+/// Pages that can show something of the changed briefs, before or after the change: their own
+/// pages, the index pages they were and are on, their parties, topics and commitments, the
+/// other briefs naming those commitments, and the lists. `None` when a registry file changed
+/// or the site's totals did (every page shows them): then every page.
+fn pages_touched_by_content(old: &Site, new: &Site, change: &Change) -> Option<BTreeSet<String>> {
+    let brief_paths: Vec<&String> = change
+        .paths
+        .iter()
+        .filter(|p| content::kind_of(p) == Some(SourceKind::Brief))
+        .collect();
+    let registry_changed = change.paths.iter().any(|p| {
+        matches!(
+            content::kind_of(p),
+            Some(SourceKind::Party | SourceKind::Topic)
+        )
+    });
+    let totals = |s: &Site| {
+        (
+            s.briefs.len(),
+            s.commitments.len(),
+            s.parties.len(),
+            s.topics.len(),
+        )
+    };
+    if registry_changed || totals(old) != totals(new) {
+        return None;
+    }
+    let old_index: HashMap<&str, usize> = old
+        .briefs
+        .iter()
+        .enumerate()
+        .map(|(i, b)| (b.source.as_str(), i))
+        .collect();
+    let new_index: HashMap<&str, usize> = new
+        .briefs
+        .iter()
+        .enumerate()
+        .map(|(i, b)| (b.source.as_str(), i))
+        .collect();
+    let mut pages = BTreeSet::new();
+    let mut parties = BTreeSet::new();
+    let mut topics = BTreeSet::new();
+    let mut commitments = BTreeSet::new();
+    let mut positions = Vec::new();
+    for path in brief_paths {
+        for (site, index) in [(old, &old_index), (new, &new_index)] {
+            let Some(&i) = index.get(path.as_str()) else {
+                continue;
+            };
+            let b = &site.briefs[i];
+            positions.push(i);
+            pages.insert(site_path::brief(&b.slug));
+            parties.extend(b.parties.iter().cloned());
+            topics.extend(b.topics.iter().cloned());
+            commitments.extend(b.commitments.iter().map(|m| m.id.clone()));
+        }
+    }
+    for id in &commitments {
+        for site in [old, new] {
+            let Some(c) = site.commitments.get(id) else {
+                continue;
+            };
+            pages.insert(site_path::commitment(id));
+            parties.extend(c.by.iter().cloned());
+            topics.extend(c.topic.iter().cloned());
+            for entry in &c.timeline {
+                pages.insert(site_path::brief(&site.briefs[entry.brief].slug));
+            }
+        }
+    }
+    pages.extend(parties.iter().map(|p| site_path::party(p)));
+    pages.extend(topics.iter().map(|t| site_path::topic(t)));
+    pages.extend(
+        [
+            site_path::PARTIES,
+            site_path::TOPICS,
+            site_path::COMMITMENTS,
+        ]
+        .map(String::from),
+    );
+    // Every index page between the brief's old and new place in the order.
+    let per_page = new.config.options.per_page.max(1);
+    if let (Some(&lo), Some(&hi)) = (positions.iter().min(), positions.iter().max()) {
+        pages.extend((lo / per_page + 1..=hi / per_page + 1).map(site_path::index));
+    }
+    Some(pages)
+}
