@@ -28,6 +28,8 @@ pub struct Cli {
 pub enum Command {
     /// Build the site into the output directory.
     Build(BuildArgs),
+    /// Build the site into memory and preview it, rebuilding and reloading on every change.
+    Serve(ServeArgs),
     /// Check everything a build checks, and write nothing.
     Check(CheckArgs),
     /// Create a new site with one party, one topic and one brief.
@@ -53,6 +55,25 @@ pub struct BuildArgs {
     /// Output directory, instead of `output_dir` in accord.toml.
     #[arg(long, short, value_name = "DIR")]
     pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Port to listen on (the next free one is taken if it is busy).
+    #[arg(long, short, default_value_t = 1111)]
+    pub port: u16,
+    /// Address to listen on. Anything but loopback exposes the preview to the network.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub interface: std::net::IpAddr,
+    /// Open the site in the default browser.
+    #[arg(long)]
+    pub open: bool,
+    /// Include briefs marked `draft: true`.
+    #[arg(long)]
+    pub drafts: bool,
+    /// Base URL to preview, instead of `base_url` in accord.toml (its path is served).
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -19,6 +19,8 @@ pub mod output;
 pub mod rebuild;
 pub mod render;
 pub mod scaffold;
+pub mod serve;
 pub mod urls;
+pub mod watch;
 
 pub use error::Error;

@@ -35,6 +35,21 @@ fn run(cli: &Cli, root: PathBuf) -> Result<(), Error> {
             let report = build::build(&options)?;
             summary(cli, "built", &report);
         }
+        Command::Serve(args) => {
+            build::check_root(&root)?;
+            accord::serve::serve(accord::serve::ServeOptions {
+                build: BuildOptions {
+                    root,
+                    base_url: args.base_url.clone(),
+                    drafts: args.drafts,
+                    output: None,
+                },
+                interface: args.interface,
+                port: args.port,
+                open: args.open,
+                quiet: cli.quiet,
+            })?;
+        }
         Command::Check(args) => {
             build::check_root(&root)?;
             let options = BuildOptions {

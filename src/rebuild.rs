@@ -159,7 +159,15 @@ impl Rebuilder {
                 return Err(build::sorted(e));
             }
         };
-        let changed = old_output.diff(&output);
+        let mut changed = old_output.diff(&output);
+        // A static file is copied from disk: its entry is the same path after an edit.
+        for path in &change.paths {
+            if let Some(rel) = path.strip_prefix("static/")
+                && (output.content(rel).is_some() || old_output.content(rel).is_some())
+            {
+                changed.insert(rel.to_string());
+            }
+        }
         self.last = Some(Last { stages, output });
         Ok(Update {
             changed,

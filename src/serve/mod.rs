@@ -1,0 +1,299 @@
+//! `accord serve`: build the site into memory, serve it on loopback under the base URL's path,
+//! watch the sources, rebuild what a change touches, and tell open pages.
+//!
+//! The served output is swapped whole, and only after a rebuild succeeded; the reload signal
+//! goes out after the swap. A page reloading on the signal therefore always gets the new
+//! version, never a half-written or missing one. A failed rebuild keeps the last good output
+//! and shows its diagnostics in the terminal and over open pages.
+
+mod http;
+mod reload;
+
+use std::net::{IpAddr, SocketAddr, TcpListener};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{self, Receiver};
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use tokio::sync::broadcast;
+
+pub use http::{Target, content_type, resolve};
+pub use reload::Signal;
+
+use crate::build::BuildOptions;
+use crate::diagnostics::Diagnostics;
+use crate::error::Error;
+use crate::output::Output;
+use crate::rebuild::{Change, Rebuilder, Update};
+use crate::urls::Urls;
+use crate::watch;
+
+/// What `accord serve` is asked to do.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub build: BuildOptions,
+    pub interface: IpAddr,
+    pub port: u16,
+    /// Open the site in the default browser once it is up.
+    pub open: bool,
+    pub quiet: bool,
+}
+
+/// The version of the site being served.
+pub struct Served {
+    pub output: Output,
+    /// The URL path the site lives under, from `base_url` (`/briefs/`).
+    pub prefix: String,
+    /// The diagnostics of the last failed rebuild, while it is not fixed.
+    pub error: Option<String>,
+}
+
+/// State shared by the HTTP handlers and the rebuild loop.
+pub struct Shared {
+    current: RwLock<Arc<Served>>,
+    signals: broadcast::Sender<Signal>,
+    /// Distinguishes this server from a restarted one, so pages reload after a restart.
+    instance: String,
+    /// The canonical `static/` directory: copied files are served only from inside it.
+    static_dir: PathBuf,
+}
+
+impl Shared {
+    pub fn current(&self) -> Arc<Served> {
+        match self.current.read() {
+            Ok(guard) => guard.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    fn swap(&self, served: Served) {
+        let mut guard = match self.current.write() {
+            Ok(g) => g,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        *guard = Arc::new(served);
+    }
+
+    /// A static file's bytes, if it is still inside `static/` (a symlink swapped in later that
+    /// points elsewhere is refused).
+    async fn read_static(&self, disk: &Path) -> Option<Vec<u8>> {
+        let real = tokio::fs::canonicalize(disk).await.ok()?;
+        if !real.starts_with(&self.static_dir) {
+            return None;
+        }
+        tokio::fs::read(real).await.ok()
+    }
+}
+
+/// Run the preview server until Ctrl-C.
+pub fn serve(options: ServeOptions) -> Result<(), Error> {
+    let root = std::fs::canonicalize(&options.build.root).map_err(|source| Error::Io {
+        path: options.build.root.clone(),
+        source,
+    })?;
+    let build = BuildOptions {
+        root: root.clone(),
+        ..options.build.clone()
+    };
+    let mut rebuilder = Rebuilder::new(build);
+    let first = rebuilder.build_all();
+    let served = served_after(&rebuilder, &first, &root);
+    report(&first, options.quiet, "Built");
+    let prefix = served.prefix.clone();
+    let (signals, _) = broadcast::channel(64);
+    let shared = Arc::new(Shared {
+        current: RwLock::new(Arc::new(served)),
+        signals,
+        instance: instance_id(),
+        static_dir: std::fs::canonicalize(root.join("static"))
+            .unwrap_or_else(|_| root.join("static")),
+    });
+
+    let listener = bind(options.interface, options.port)?;
+    let addr = listener.local_addr().map_err(|source| Error::Io {
+        path: PathBuf::from(format!("{}:{}", options.interface, options.port)),
+        source,
+    })?;
+    if addr.port() != options.port {
+        eprintln!(
+            "note: port {} is busy; using {} instead",
+            options.port,
+            addr.port()
+        );
+    }
+    if !options.interface.is_loopback() {
+        eprintln!(
+            "warning: listening on {}: anyone who can reach this machine can read the preview, drafts included",
+            options.interface
+        );
+    }
+    let url = format!("http://{addr}{prefix}");
+    println!("Serving at {url} (Ctrl-C to stop)");
+
+    let (changes_tx, changes_rx) = mpsc::channel();
+    let watching = watch::start(&root, changes_tx).map_err(|e| Error::Refused {
+        message: e.to_string(),
+        help: "check that the site folder is readable".into(),
+    })?;
+    let rebuild_shared = shared.clone();
+    let quiet = options.quiet;
+    std::thread::Builder::new()
+        .name("accord rebuild".into())
+        .spawn(move || rebuild_loop(rebuilder, changes_rx, rebuild_shared, watching, root, quiet))
+        .map_err(|source| Error::Io {
+            path: PathBuf::from("rebuild thread"),
+            source,
+        })?;
+
+    if options.open
+        && let Err(e) = webbrowser::open(&url)
+    {
+        eprintln!("warning: could not open a browser: {e}");
+    }
+    run_http(listener, shared)
+}
+
+/// Bind the address, or the next free port after it (up to 20 tries).
+fn bind(interface: IpAddr, port: u16) -> Result<TcpListener, Error> {
+    let mut last_error = None;
+    for candidate in port..port.saturating_add(20) {
+        match TcpListener::bind(SocketAddr::new(interface, candidate)) {
+            Ok(l) => return Ok(l),
+            Err(e) if e.kind() == std::io::ErrorKind::AddrInUse => last_error = Some(e),
+            Err(e) => {
+                return Err(Error::Refused {
+                    message: format!("cannot listen on {interface}:{candidate}: {e}"),
+                    help: "choose another address with --interface or port with --port".into(),
+                });
+            }
+        }
+    }
+    Err(Error::Refused {
+        message: format!(
+            "ports {port} to {} on {interface} are all in use ({})",
+            port.saturating_add(19),
+            last_error.map(|e| e.to_string()).unwrap_or_default()
+        ),
+        help: "stop the other server, or choose a port with --port".into(),
+    })
+}
+
+fn run_http(listener: TcpListener, shared: Arc<Shared>) -> Result<(), Error> {
+    let io_error = |source| Error::Io {
+        path: PathBuf::from("HTTP server"),
+        source,
+    };
+    listener.set_nonblocking(true).map_err(io_error)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(io_error)?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::from_std(listener).map_err(io_error)?;
+        let app = axum::Router::new()
+            .fallback(http::handle)
+            .with_state(shared.clone())
+            // A preview is never cached: what the browser shows is what was just built.
+            .layer(tower_http::set_header::SetResponseHeaderLayer::overriding(
+                axum::http::header::CACHE_CONTROL,
+                axum::http::HeaderValue::from_static("no-store"),
+            ));
+        let stopping = shared.clone();
+        let shutdown = async move {
+            let _ = tokio::signal::ctrl_c().await;
+            let _ = stopping.signals.send(Signal::Shutdown);
+        };
+        let server = axum::serve(listener, app).with_graceful_shutdown(shutdown);
+        server.await.map_err(io_error)?;
+        println!("Stopped.");
+        Ok(())
+    })
+}
+
+/// Wait for changes, rebuild, swap the served output, then signal the pages.
+fn rebuild_loop(
+    mut rebuilder: Rebuilder,
+    changes: Receiver<Change>,
+    shared: Arc<Shared>,
+    mut watching: watch::Watching,
+    root: PathBuf,
+    quiet: bool,
+) {
+    while let Ok(mut change) = changes.recv() {
+        // Changes that arrived while the last rebuild ran are taken together.
+        while let Ok(more) = changes.recv_timeout(Duration::from_millis(1)) {
+            change.paths.extend(more.paths);
+            change.rescan |= more.rescan;
+        }
+        let result = rebuilder.apply(&change);
+        if change.rescan {
+            watching.ensure_watched(&root);
+        }
+        let served = served_after(&rebuilder, &result, &root);
+        let signal = match &result {
+            Ok(update) => Signal::Reload {
+                changed: update.changed.iter().cloned().collect(),
+                css_only: change.css_only(),
+            },
+            Err(_) => Signal::BuildError {
+                message: served.error.clone().unwrap_or_default(),
+            },
+        };
+        shared.swap(served);
+        let _ = shared.signals.send(signal);
+        report(&result, quiet, "Rebuilt");
+    }
+}
+
+/// What to serve after a build: its output, or the last good one with the error.
+fn served_after(
+    rebuilder: &Rebuilder,
+    result: &Result<Update, Diagnostics>,
+    root: &Path,
+) -> Served {
+    let prefix = rebuilder
+        .site()
+        .map(|s| Urls::new(&s.config.base_url).prefix().to_string())
+        .or_else(|| prefix_from_config(root))
+        .unwrap_or_else(|| "/".to_string());
+    Served {
+        output: rebuilder.output().cloned().unwrap_or_default(),
+        prefix,
+        error: result.as_ref().err().map(|d| d.to_string()),
+    }
+}
+
+/// The path prefix when no build has succeeded yet, read from `accord.toml` if it parses.
+fn prefix_from_config(root: &Path) -> Option<String> {
+    let sources = crate::content::load(root).ok()?;
+    let config = crate::config::Config::parse(&sources.config).ok()?;
+    Some(Urls::new(&config.base_url).prefix().to_string())
+}
+
+fn report(result: &Result<Update, Diagnostics>, quiet: bool, verb: &str) {
+    match result {
+        Ok(update) if !quiet => {
+            let ms = update.elapsed.as_secs_f64() * 1000.0;
+            println!(
+                "{verb} in {ms:.0} ms: {} page{} rendered, {} file{} changed",
+                update.rendered,
+                if update.rendered == 1 { "" } else { "s" },
+                update.changed.len(),
+                if update.changed.len() == 1 { "" } else { "s" },
+            );
+        }
+        Ok(_) => {}
+        Err(diagnostics) => {
+            eprint!("{diagnostics}");
+            eprintln!("error: the site does not build; still serving the last version that did");
+        }
+    }
+}
+
+fn instance_id() -> String {
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    format!("{:x}-{:x}", std::process::id(), nanos)
+}
