@@ -246,7 +246,7 @@ mod tests {
             "application/json; charset=utf-8"
         );
         assert_eq!(content_type("data/x.csv"), "text/csv; charset=utf-8");
-        assert_eq!(content_type("logo.svg"), "image/svg+xml; charset=utf-8");
+        assert_eq!(content_type("logo.svg"), "image/svg+xml");
         assert_eq!(content_type("pagefind.wasm"), "application/wasm");
         assert_eq!(content_type("accord.css"), "text/css; charset=utf-8");
     }
