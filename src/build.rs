@@ -141,6 +141,7 @@ pub fn assemble(mut output: Output, sources: &Sources) -> Result<Output, Diagnos
             &mut errors,
         );
     }
+    output.check_paths(&mut errors);
     errors.into_result(output)
 }
 

@@ -225,38 +225,92 @@ impl Output {
     }
 
     /// Write the output to `dir`, replacing what a previous build wrote there.
+    ///
+    /// Every step that can fail happens before the swap or is undone: files Accord did not
+    /// write are checked for conflicts before any is moved, moved back if a later step fails,
+    /// and the staging directory is deleted only while it holds nothing but Accord's files.
     pub fn write(&self, dir: &Path) -> Result<(), OutputError> {
+        if fs::symlink_metadata(dir).is_ok_and(|m| m.file_type().is_symlink()) {
+            return Err(OutputError::Refused {
+                path: dir.to_path_buf(),
+                reason: "it is a symbolic link".into(),
+                help: "pass the real directory with --output".into(),
+            });
+        }
         let previous = previous_manifest(dir)?;
-        let name = dir
-            .file_name()
-            .map_or_else(|| "output".into(), |n| n.to_string_lossy().into_owned());
-        let parent = dir
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
+        let name = dir.file_name().map_or_else(|| "output".into(), |n| n.to_string_lossy().into_owned());
+        let parent = dir.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
         fs::create_dir_all(parent).map_err(io_at(parent))?;
+        let foreign = match &previous {
+            Some(written) => {
+                let mut found = Vec::new();
+                collect_foreign(dir, "", written, &mut found)?;
+                self.check_no_conflict(dir, &found)?;
+                found
+            }
+            None => Vec::new(),
+        };
         let staging = unique_sibling(parent, &name, "new");
         if let Err(e) = self.write_tree(&staging) {
             remove_tree_we_wrote(&staging);
             return Err(e);
         }
-        if let Some(previous) = previous {
-            if let Err(e) = carry_foreign_files(dir, &staging, &previous, self) {
+        let Some(previous) = previous else {
+            return fs::rename(&staging, dir).map_err(|e| {
                 remove_tree_we_wrote(&staging);
-                return Err(e);
+                io_at(dir)(e)
+            });
+        };
+        if let Err((e, moved)) = move_all(dir, &staging, &foreign) {
+            return restore(&staging, dir, &moved, e);
+        }
+        let moved = foreign;
+        let retired = unique_sibling(parent, &name, "old");
+        if let Err(e) = fs::rename(dir, &retired) {
+            return restore(&staging, dir, &moved, io_at(dir)(e));
+        }
+        if let Err(e) = fs::rename(&staging, dir) {
+            let _ = fs::rename(&retired, dir);
+            return restore(&staging, dir, &moved, io_at(dir)(e));
+        }
+        remove_files_we_wrote(&retired, &previous);
+        Ok(())
+    }
+
+    /// A file Accord did not write may not sit where the new output has a file, or a folder
+    /// (or where the new output needs a folder).
+    fn check_no_conflict(&self, dir: &Path, foreign: &[String]) -> Result<(), OutputError> {
+        for rel in foreign {
+            let inner = format!("{rel}/");
+            let clash = self.files.contains_key(rel)
+                || self.files.range(inner.clone()..).next().is_some_and(|(k, _)| k.starts_with(&inner))
+                || ancestors(rel).any(|a| self.files.contains_key(a));
+            if clash {
+                return Err(OutputError::Refused {
+                    path: dir.join(rel),
+                    reason: "this was not written by Accord, and the new build has a file at the same place".into(),
+                    help: "move it away, or rename what generates that path".into(),
+                });
             }
-            let retired = unique_sibling(parent, &name, "old");
-            fs::rename(dir, &retired).map_err(io_at(dir))?;
-            if let Err(e) = fs::rename(&staging, dir) {
-                // Put the previous output back; the new one stays in staging for inspection.
-                let _ = fs::rename(&retired, dir);
-                return Err(io_at(dir)(e));
-            }
-            remove_files_we_wrote(&retired, &previous);
-        } else {
-            fs::rename(&staging, dir).map_err(io_at(dir))?;
         }
         Ok(())
+    }
+
+    /// Two files where one path is a folder of the other (`briefs` and `briefs/a/index.html`).
+    pub fn check_paths(&self, errors: &mut Diagnostics) {
+        for (path, entry) in &self.files {
+            for dir in ancestors(path) {
+                if let Some(other) = self.files.get(dir) {
+                    errors.push(
+                        Diagnostic::general(format!(
+                            "{} writes the file `{dir}`, but {} needs `{dir}` to be a folder (for `{path}`)",
+                            other.origin, entry.origin
+                        ))
+                        .with_help("rename one of them"),
+                    );
+                }
+            }
+        }
     }
 
     fn write_tree(&self, root: &Path) -> Result<(), OutputError> {
@@ -297,7 +351,8 @@ fn previous_manifest(dir: &Path) -> Result<Option<BTreeSet<String>>, OutputError
     }
     let manifest = dir.join(MANIFEST);
     match fs::read_to_string(&manifest) {
-        Ok(text) => Ok(Some(text.lines().map(str::to_string).collect())),
+        // Only plain relative paths: a manifest edited to name `../x` or `/x` names nothing.
+        Ok(text) => Ok(Some(text.lines().filter(|l| is_plain_relative(l)).map(str::to_string).collect())),
         Err(e) if e.kind() == io::ErrorKind::NotFound => {
             let mut entries = fs::read_dir(dir).map_err(io_at(dir))?;
             if entries.next().is_none() {
@@ -315,37 +370,8 @@ fn previous_manifest(dir: &Path) -> Result<Option<BTreeSet<String>>, OutputError
     }
 }
 
-/// Move every file of `old` that Accord did not write into `new`, keeping its path.
-fn carry_foreign_files(
-    old: &Path,
-    new: &Path,
-    written: &BTreeSet<String>,
-    output: &Output,
-) -> Result<(), OutputError> {
-    let mut moves = Vec::new();
-    collect_foreign(old, "", written, &mut moves)?;
-    for rel in &moves {
-        if output.files.contains_key(rel)
-            || output
-                .files
-                .keys()
-                .any(|k| k.starts_with(&format!("{rel}/")))
-        {
-            return Err(OutputError::Refused {
-                path: old.join(rel),
-                reason: "this file was not written by Accord, and the new build has a file at the same path".into(),
-                help: "move the file away, or rename what generates that path".into(),
-            });
-        }
-    }
-    for rel in moves {
-        let to = new.join(&rel);
-        if let Some(parent) = to.parent() {
-            fs::create_dir_all(parent).map_err(io_at(parent))?;
-        }
-        fs::rename(old.join(&rel), &to).map_err(io_at(&to))?;
-    }
-    Ok(())
+fn is_plain_relative(line: &str) -> bool {
+    !line.is_empty() && Path::new(line).components().all(|c| matches!(c, std::path::Component::Normal(_)))
 }
 
 /// Paths (files, or whole directories holding nothing of ours) under `dir` not in `written`.
@@ -383,6 +409,45 @@ fn collect_foreign(
         }
     }
     Ok(())
+}
+
+/// The folders above a relative path: `a/b/c` gives `a/b`, then `a`.
+fn ancestors(rel: &str) -> impl Iterator<Item = &str> {
+    rel.match_indices('/').map(move |(i, _)| &rel[..i]).collect::<Vec<_>>().into_iter().rev()
+}
+
+/// Move `paths` from `from` to `to`; on failure, the error and the paths already moved.
+fn move_all(from: &Path, to: &Path, paths: &[String]) -> Result<(), (OutputError, Vec<String>)> {
+    let mut moved = Vec::new();
+    for rel in paths {
+        let target = to.join(rel);
+        let result = match target.parent() {
+            Some(parent) => fs::create_dir_all(parent).map_err(io_at(parent)),
+            None => Ok(()),
+        }
+        .and_then(|()| fs::rename(from.join(rel), &target).map_err(io_at(&target)));
+        if let Err(e) = result {
+            return Err((e, moved));
+        }
+        moved.push(rel.clone());
+    }
+    Ok(())
+}
+
+/// Undo a write that failed after foreign files were moved into `staging`: put them back into
+/// `dir`, then delete `staging` only if nothing but Accord's files are left in it.
+fn restore(staging: &Path, dir: &Path, moved: &[String], error: OutputError) -> Result<(), OutputError> {
+    let back = match move_all(staging, dir, moved) {
+        Ok(()) => true,
+        Err((e, _)) => {
+            eprintln!("warning: could not move files back from {} ({e}); they are still there", staging.display());
+            false
+        }
+    };
+    if back {
+        remove_tree_we_wrote(staging);
+    }
+    Err(error)
 }
 
 /// Delete what the manifest lists, then the directories left empty. Anything else stays.
@@ -440,7 +505,8 @@ pub fn check_output_dir(root: &Path, out: &Path) -> Result<(), OutputError> {
     if root.starts_with(&out_n) {
         return refuse("it contains the site");
     }
-    if out_n.join("content").is_dir() {
+    // Another site's folder holds content/; Accord's own output may too (from static/).
+    if out_n.join("content").is_dir() && !out_n.join(MANIFEST).is_file() {
         return refuse("it holds a `content/` directory");
     }
     for sources in ["content", "templates", "static"] {

@@ -100,3 +100,68 @@ fn a_static_file_and_a_page_on_one_path_is_an_error_naming_both() {
         "{err}"
     );
 }
+
+#[test]
+fn a_conflict_with_a_foreign_file_is_refused_before_anything_moves() {
+    let site = site_with_brief();
+    site.write("static/p/index.html", "page p");
+    site.build();
+    site.write("public/.git/HEAD", "ref\n");
+    site.write("public/CNAME", "x.org\n");
+    site.write("public/p/extra.txt", "mine\n");
+    // static/p becomes a file: the new output has `p` where the foreign p/extra.txt lives.
+    fs::remove_dir_all(site.path("static/p")).unwrap();
+    site.write("static/p", "now a file");
+    let err = site.build_fails();
+    assert!(err.contains("not written by Accord"), "{err}");
+    assert_eq!(site.read("public/.git/HEAD"), "ref\n");
+    assert_eq!(site.read("public/CNAME"), "x.org\n");
+    assert_eq!(site.read("public/p/extra.txt"), "mine\n");
+    assert_eq!(site.read("public/p/index.html"), "page p");
+}
+
+#[test]
+fn a_tampered_manifest_cannot_delete_files_outside_the_output() {
+    let site = site_with_brief();
+    site.build();
+    site.write("victim.txt", "keep me\n");
+    let manifest = site.path("public/.accord-manifest");
+    let mut text = fs::read_to_string(&manifest).unwrap();
+    text.push_str("../victim.txt\n");
+    text.push_str(&format!("{}\n", site.path("victim.txt").display()));
+    fs::write(&manifest, text).unwrap();
+    site.build();
+    assert_eq!(site.read("victim.txt"), "keep me\n");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symlinked_output_dir_is_refused() {
+    let site = site_with_brief();
+    let elsewhere = tempfile::tempdir().unwrap();
+    fs::write(elsewhere.path().join("keep.txt"), "keep").unwrap();
+    std::os::unix::fs::symlink(elsewhere.path(), site.path("public")).unwrap();
+    let err = site.build_fails();
+    assert!(err.contains("symbolic link"), "{err}");
+    assert_eq!(fs::read_to_string(elsewhere.path().join("keep.txt")).unwrap(), "keep");
+}
+
+#[test]
+fn a_static_content_folder_does_not_block_the_next_build() {
+    let site = site_with_brief();
+    site.write("static/content/logo.svg", "<svg/>");
+    site.build();
+    site.build();
+    assert_eq!(site.read("public/content/logo.svg"), "<svg/>");
+}
+
+#[test]
+fn a_file_where_a_folder_is_needed_is_an_error_in_check_too() {
+    let site = site_with_brief();
+    site.write("static/briefs", "a file");
+    for cmd in ["check", "build"] {
+        let r = site.run(&[cmd]);
+        assert_eq!(r.code, Some(1), "{cmd}: {}", r.stdout);
+        assert!(r.stderr.contains("static/briefs") && r.stderr.contains("content/briefs/kl.md"), "{}", r.stderr);
+    }
+}
