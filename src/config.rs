@@ -48,8 +48,6 @@ pub struct Options {
     pub per_page: usize,
     /// strftime-style format for dates shown in pages (`%-d %B %Y` gives "11 July 2025").
     pub date_format: String,
-    /// Shift heading levels of brief bodies so a body `#` becomes `<h2>` (the page has the `<h1>`).
-    pub shift_headings: bool,
 }
 
 impl Default for Options {
@@ -57,7 +55,6 @@ impl Default for Options {
         Options {
             per_page: 10,
             date_format: "%-d %B %Y".into(),
-            shift_headings: true,
         }
     }
 }
@@ -145,6 +142,21 @@ impl Config {
             }
         };
         check_statuses(file, &statuses, &mut errors);
+        if let Err(e) =
+            jiff::fmt::strtime::format(options.date_format.as_str(), jiff::civil::date(2025, 7, 11))
+        {
+            errors.push(
+                at_value(
+                    file,
+                    "date_format",
+                    &options.date_format,
+                    format!("`date_format` is not a valid date format: {e}"),
+                )
+                .with_help(
+                    "use strftime codes, e.g. \"%-d %B %Y\" for 11 July 2025 or \"%Y-%m-%d\"",
+                ),
+            );
+        }
         if options.per_page == 0 {
             errors.push(
                 at_value(file, "per_page", "0", "`per_page` must be at least 1")

@@ -61,15 +61,15 @@ fn options() -> Options {
 /// Render `source`. Bad references are returned with their ranges in `source`; the rest of
 /// the document still renders so every problem is reported at once.
 pub fn render(source: &str, resolver: &dyn LinkResolver) -> Result<Rendered, Vec<BadReference>> {
-    let events = merge_text(
-        Parser::new_ext(source, options())
-            .into_offset_iter()
-            .collect(),
-    );
+    let events = merge_text(Parser::new_ext(source, options()).into_offset_iter());
     let shift = heading_shift(&events);
-    let mut out: Vec<Event> = Vec::with_capacity(events.len());
-    let mut bad = Vec::new();
-    let mut headings = Headings::default();
+    let mut refs = Refs {
+        resolver,
+        bad: Vec::new(),
+        in_link: false,
+        out: Vec::with_capacity(events.len()),
+    };
+    let mut headings = Headings::new(&events);
     let mut words = 0;
     let mut in_code = false;
     let mut i = 0;
@@ -82,17 +82,17 @@ pub fn render(source: &str, resolver: &dyn LinkResolver) -> Result<Rendered, Vec
                     .position(|(e, _)| matches!(e, Event::End(TagEnd::Heading(_))))
                     .map_or(events.len(), |p| i + p);
                 let inner = &events[i + 1..end];
-                let title = plain_text(inner);
+                let title = heading_text(inner, resolver);
                 words += title.split_whitespace().count();
                 let level = shifted(*level, shift);
                 let id = headings.add(level, id.as_deref(), &title);
-                out.push(Event::Html(
+                refs.out.push(Event::Html(
                     format!("<h{level} id=\"{}\">", escape_attr(&id)).into(),
                 ));
                 for (e, r) in inner {
-                    push_with_refs(e, r, source, resolver, &mut out, &mut bad);
+                    refs.push(e, r, source);
                 }
-                out.push(Event::Html(
+                refs.out.push(Event::Html(
                     format!(
                         "<a class=\"heading-anchor\" href=\"#{id}\" aria-label=\"Link to the section “{}”\">#</a></h{level}>\n",
                         escape_attr(&title),
@@ -109,17 +109,17 @@ pub fn render(source: &str, resolver: &dyn LinkResolver) -> Result<Rendered, Vec
             _ => {}
         }
         if in_code {
-            out.push(event.clone());
+            refs.out.push(event.clone());
         } else {
-            push_with_refs(event, range, source, resolver, &mut out, &mut bad);
+            refs.push(event, range, source);
         }
         i += 1;
     }
-    if !bad.is_empty() {
-        return Err(bad);
+    if !refs.bad.is_empty() {
+        return Err(refs.bad);
     }
     let mut html = String::with_capacity(source.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut html, out.into_iter());
+    pulldown_cmark::html::push_html(&mut html, refs.out.into_iter());
     Ok(Rendered {
         html,
         toc: headings.into_toc(),
@@ -128,18 +128,30 @@ pub fn render(source: &str, resolver: &dyn LinkResolver) -> Result<Rendered, Vec
 }
 
 /// pulldown-cmark splits text at `[` and `]`; joining neighbours makes `[[id]]` one event.
-fn merge_text(events: Vec<(Event<'_>, Range<usize>)>) -> Vec<(Event<'_>, Range<usize>)> {
-    let mut merged: Vec<(Event, Range<usize>)> = Vec::with_capacity(events.len());
+fn merge_text<'a>(
+    events: impl Iterator<Item = (Event<'a>, Range<usize>)>,
+) -> Vec<(Event<'a>, Range<usize>)> {
+    let mut merged: Vec<(Event, Range<usize>)> = Vec::new();
+    // Adjacent text is gathered here and becomes one event when something else comes.
+    let mut pending: Option<(String, Range<usize>)> = None;
     for (event, range) in events {
-        if let (Event::Text(next), Some((Event::Text(prev), prev_range))) =
-            (&event, merged.last_mut())
-        {
-            let joined = format!("{prev}{next}");
-            *prev = CowStr::from(joined);
-            prev_range.end = range.end;
+        if let Event::Text(t) = &event {
+            match pending.as_mut() {
+                Some((text, r)) => {
+                    text.push_str(t);
+                    r.end = range.end;
+                }
+                None => pending = Some((t.to_string(), range)),
+            }
             continue;
         }
+        if let Some((text, r)) = pending.take() {
+            merged.push((Event::Text(CowStr::from(text)), r));
+        }
         merged.push((event, range));
+    }
+    if let Some((text, r)) = pending {
+        merged.push((Event::Text(CowStr::from(text)), r));
     }
     merged
 }
@@ -164,81 +176,155 @@ fn shifted(level: HeadingLevel, shift: u8) -> u8 {
 }
 
 /// Push `event`, replacing every `[[target]]` in text with a link.
-fn push_with_refs<'a>(
-    event: &Event<'a>,
-    range: &Range<usize>,
-    source: &str,
-    resolver: &dyn LinkResolver,
-    out: &mut Vec<Event<'a>>,
-    bad: &mut Vec<BadReference>,
-) {
-    let Event::Text(text) = event else {
-        out.push(event.clone());
-        return;
-    };
-    if !text.contains("[[") {
-        out.push(event.clone());
-        return;
-    }
-    let mut rest: &str = text;
-    let mut search_from = range.start;
-    while let Some(open) = rest.find("[[") {
-        let Some(close) = rest[open..].find("]]").map(|c| open + c) else {
-            break;
-        };
-        let inner = &rest[open + 2..close];
-        out.push(Event::Text(rest[..open].to_string().into()));
-        let (target, label) = match inner.split_once('|') {
-            Some((t, l)) => (t.trim(), Some(l.trim())),
-            None => (inner.trim(), None),
-        };
-        let written = &rest[open..close + 2];
-        let at = source
-            .get(search_from..range.end)
-            .and_then(|s| s.find(written))
-            .map_or(range.start, |p| search_from + p);
-        search_from = at + written.len();
-        match resolver.resolve(target) {
-            Ok(link) => out.push(Event::InlineHtml(
-                format!(
-                    "<a class=\"ref {}\" href=\"{}\">{}</a>",
-                    link.class,
-                    escape_attr(&link.href),
-                    escape_text(label.unwrap_or(&link.label))
-                )
-                .into(),
-            )),
-            Err(error) => {
-                bad.push(BadReference {
-                    range: at..at + written.len(),
-                    error,
-                });
-                out.push(Event::Text(written.to_string().into()));
-            }
-        }
-        rest = &rest[close + 2..];
-    }
-    out.push(Event::Text(rest.to_string().into()));
+/// State of the walk over a document's events, for `[[...]]` references.
+struct Refs<'r, 'a> {
+    resolver: &'r dyn LinkResolver,
+    bad: Vec<BadReference>,
+    /// Inside a Markdown link, a reference is its label only: links do not nest.
+    in_link: bool,
+    out: Vec<Event<'a>>,
 }
 
-fn plain_text(events: &[(Event, Range<usize>)]) -> String {
+/// Byte ranges of the `[[...]]` in `s`, brackets included.
+fn ref_spans(s: &str) -> Vec<Range<usize>> {
+    let mut spans = Vec::new();
+    let mut from = 0;
+    while let Some(open) = s[from..].find("[[").map(|i| from + i) {
+        let Some(close) = s[open + 2..].find("]]").map(|i| open + 2 + i) else {
+            break;
+        };
+        spans.push(open..close + 2);
+        from = close + 2;
+    }
+    spans
+}
+
+/// `[[target|label]]` → (target, label).
+fn split_ref(written: &str) -> (&str, Option<&str>) {
+    let inner = &written[2..written.len() - 2];
+    match inner.split_once('|') {
+        Some((t, l)) => (t.trim(), Some(l.trim())),
+        None => (inner.trim(), None),
+    }
+}
+
+impl<'a> Refs<'_, 'a> {
+    /// Push `event`, replacing every `[[target]]` in text with a link. The target and label
+    /// are read from the source, not from the text, which smart punctuation has changed
+    /// (`--` to `–`, quotes to curly ones).
+    fn push(&mut self, event: &Event<'a>, range: &Range<usize>, source: &str) {
+        match event {
+            Event::Start(Tag::Link { .. }) => self.in_link = true,
+            Event::End(TagEnd::Link) => self.in_link = false,
+            _ => {}
+        }
+        let Event::Text(text) = event else {
+            self.out.push(event.clone());
+            return;
+        };
+        let in_text = ref_spans(text);
+        if in_text.is_empty() {
+            self.out.push(event.clone());
+            return;
+        }
+        let src = source.get(range.clone()).unwrap_or("");
+        let in_source = ref_spans(src);
+        let from_source = in_source.len() == in_text.len();
+        let mut last = 0;
+        for (i, span) in in_text.iter().enumerate() {
+            self.out
+                .push(Event::Text(text[last..span.start].to_string().into()));
+            last = span.end;
+            let (written, at) = if from_source {
+                (&src[in_source[i].clone()], range.start + in_source[i].start)
+            } else {
+                (&text[span.clone()], range.start)
+            };
+            let (target, label) = split_ref(written);
+            match self.resolver.resolve(target) {
+                Ok(link) if self.in_link => {
+                    self.out
+                        .push(Event::Text(label.unwrap_or(&link.label).to_string().into()));
+                }
+                Ok(link) => self.out.push(Event::InlineHtml(
+                    format!(
+                        "<a class=\"ref {}\" href=\"{}\">{}</a>",
+                        link.class,
+                        escape_attr(&link.href),
+                        escape_text(label.unwrap_or(&link.label))
+                    )
+                    .into(),
+                )),
+                Err(error) => {
+                    self.bad.push(BadReference {
+                        range: at..at + written.len(),
+                        error,
+                    });
+                    self.out.push(Event::Text(written.to_string().into()));
+                }
+            }
+        }
+        self.out.push(Event::Text(text[last..].to_string().into()));
+    }
+}
+
+/// A heading's text as a reader sees it: references replaced by their labels.
+fn heading_text(events: &[(Event, Range<usize>)], resolver: &dyn LinkResolver) -> String {
     let mut s = String::new();
     for (e, _) in events {
         if let Event::Text(t) | Event::Code(t) = e {
-            s.push_str(t);
+            let mut last = 0;
+            for span in ref_spans(t) {
+                s.push_str(&t[last..span.start]);
+                let (target, label) = split_ref(&t[span.clone()]);
+                match (label, resolver.resolve(target)) {
+                    (Some(l), _) => s.push_str(l),
+                    (None, Ok(link)) => s.push_str(&link.label),
+                    (None, Err(_)) => s.push_str(&t[span.clone()]),
+                }
+                last = span.end;
+            }
+            s.push_str(&t[last..]);
         }
     }
     s.trim().to_string()
 }
 
+/// Ids the default theme's brief page uses itself; a heading never takes one.
+pub const RESERVED_IDS: &[&str] = &[
+    "main",
+    "brief-title",
+    "summary-heading",
+    "glance-heading",
+    "toc-heading",
+    "commitments-heading",
+    "sources-heading",
+];
+
 /// Heading ids, unique within a document, and the table of contents.
-#[derive(Default)]
 struct Headings {
     used: HashSet<String>,
+    /// The next suffix to try for each base id, so many equal headings stay linear.
+    next: std::collections::HashMap<String, usize>,
     flat: Vec<(u8, String, String)>,
 }
 
 impl Headings {
+    /// Footnote labels are ids in the output too: headings avoid them and the theme's ids.
+    fn new(events: &[(Event, Range<usize>)]) -> Self {
+        let mut used: HashSet<String> = RESERVED_IDS.iter().map(|s| s.to_string()).collect();
+        for (e, _) in events {
+            if let Event::Start(Tag::FootnoteDefinition(label)) = e {
+                used.insert(label.to_string());
+            }
+        }
+        Headings {
+            used,
+            next: std::collections::HashMap::new(),
+            flat: Vec::new(),
+        }
+    }
+
     fn add(&mut self, level: u8, explicit: Option<&str>, title: &str) -> String {
         let base = match explicit {
             Some(id) => id.to_string(),
@@ -252,11 +338,17 @@ impl Headings {
             }
         };
         let mut id = base.clone();
-        let mut n = 1;
-        while !self.used.insert(id.clone()) {
-            id = format!("{base}-{n}");
-            n += 1;
+        if self.used.contains(&id) {
+            let n = self.next.entry(base.clone()).or_insert(1);
+            loop {
+                id = format!("{base}-{n}");
+                *n += 1;
+                if !self.used.contains(&id) {
+                    break;
+                }
+            }
         }
+        self.used.insert(id.clone());
         self.flat.push((level, id.clone(), title.to_string()));
         id
     }
@@ -370,6 +462,61 @@ mod tests {
         assert_eq!(r.toc.len(), 2);
         assert_eq!(r.toc[0].children.len(), 2);
         assert_eq!(r.toc[1].id, "next-steps");
+    }
+
+    #[test]
+    fn references_survive_smart_punctuation_and_links() {
+        struct Any;
+        impl LinkResolver for Any {
+            fn resolve(&self, target: &str) -> Result<ResolvedLink, LinkError> {
+                Ok(ResolvedLink {
+                    href: format!("/t/{target}/"),
+                    label: target.to_string(),
+                    class: "ref-topic",
+                })
+            }
+        }
+        let r = render(
+            "See [[topic:us--jp|Japan's \"view\"]].\n\n[see [[jp]]](https://x.org)\n",
+            &Any,
+        )
+        .ok()
+        .unwrap();
+        assert!(r.html.contains(r#"href="/t/topic:us--jp/""#), "{}", r.html);
+        assert!(
+            r.html.contains(">Japan's &quot;view&quot;</a>")
+                || r.html.contains(">Japan's \"view\"</a>"),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html.contains(r#"<a href="https://x.org">see jp</a>"#),
+            "{}",
+            r.html
+        );
+    }
+
+    #[test]
+    fn heading_ids_avoid_the_theme_and_footnotes_and_refs_read_as_labels() {
+        let r = render(
+            "## Main\n\n## Quote\n\n## With [[jp]]\n\nText[^quote].\n\n[^quote]: Note.\n",
+            &Parties,
+        )
+        .ok()
+        .unwrap();
+        assert_eq!(
+            r.toc.iter().map(|h| h.id.as_str()).collect::<Vec<_>>(),
+            ["main-1", "quote-1", "with-japan"]
+        );
+        assert_eq!(r.toc[2].title, "With Japan");
+    }
+
+    #[test]
+    fn many_equal_headings_stay_fast_and_unique() {
+        let src = "## Same\n\n".repeat(5000);
+        let r = render(&src, &Parties).ok().unwrap();
+        assert_eq!(r.toc.len(), 5000);
+        assert_eq!(r.toc[4999].id, "same-4999");
     }
 
     #[test]

@@ -238,8 +238,13 @@ impl Output {
             });
         }
         let previous = previous_manifest(dir)?;
-        let name = dir.file_name().map_or_else(|| "output".into(), |n| n.to_string_lossy().into_owned());
-        let parent = dir.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let name = dir
+            .file_name()
+            .map_or_else(|| "output".into(), |n| n.to_string_lossy().into_owned());
+        let parent = dir
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
         fs::create_dir_all(parent).map_err(io_at(parent))?;
         let foreign = match &previous {
             Some(written) => {
@@ -283,7 +288,11 @@ impl Output {
         for rel in foreign {
             let inner = format!("{rel}/");
             let clash = self.files.contains_key(rel)
-                || self.files.range(inner.clone()..).next().is_some_and(|(k, _)| k.starts_with(&inner))
+                || self
+                    .files
+                    .range(inner.clone()..)
+                    .next()
+                    .is_some_and(|(k, _)| k.starts_with(&inner))
                 || ancestors(rel).any(|a| self.files.contains_key(a));
             if clash {
                 return Err(OutputError::Refused {
@@ -352,7 +361,12 @@ fn previous_manifest(dir: &Path) -> Result<Option<BTreeSet<String>>, OutputError
     let manifest = dir.join(MANIFEST);
     match fs::read_to_string(&manifest) {
         // Only plain relative paths: a manifest edited to name `../x` or `/x` names nothing.
-        Ok(text) => Ok(Some(text.lines().filter(|l| is_plain_relative(l)).map(str::to_string).collect())),
+        Ok(text) => Ok(Some(
+            text.lines()
+                .filter(|l| is_plain_relative(l))
+                .map(str::to_string)
+                .collect(),
+        )),
         Err(e) if e.kind() == io::ErrorKind::NotFound => {
             let mut entries = fs::read_dir(dir).map_err(io_at(dir))?;
             if entries.next().is_none() {
@@ -371,7 +385,10 @@ fn previous_manifest(dir: &Path) -> Result<Option<BTreeSet<String>>, OutputError
 }
 
 fn is_plain_relative(line: &str) -> bool {
-    !line.is_empty() && Path::new(line).components().all(|c| matches!(c, std::path::Component::Normal(_)))
+    !line.is_empty()
+        && Path::new(line)
+            .components()
+            .all(|c| matches!(c, std::path::Component::Normal(_)))
 }
 
 /// Paths (files, or whole directories holding nothing of ours) under `dir` not in `written`.
@@ -413,7 +430,11 @@ fn collect_foreign(
 
 /// The folders above a relative path: `a/b/c` gives `a/b`, then `a`.
 fn ancestors(rel: &str) -> impl Iterator<Item = &str> {
-    rel.match_indices('/').map(move |(i, _)| &rel[..i]).collect::<Vec<_>>().into_iter().rev()
+    rel.match_indices('/')
+        .map(move |(i, _)| &rel[..i])
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
 }
 
 /// Move `paths` from `from` to `to`; on failure, the error and the paths already moved.
@@ -436,11 +457,19 @@ fn move_all(from: &Path, to: &Path, paths: &[String]) -> Result<(), (OutputError
 
 /// Undo a write that failed after foreign files were moved into `staging`: put them back into
 /// `dir`, then delete `staging` only if nothing but Accord's files are left in it.
-fn restore(staging: &Path, dir: &Path, moved: &[String], error: OutputError) -> Result<(), OutputError> {
+fn restore(
+    staging: &Path,
+    dir: &Path,
+    moved: &[String],
+    error: OutputError,
+) -> Result<(), OutputError> {
     let back = match move_all(staging, dir, moved) {
         Ok(()) => true,
         Err((e, _)) => {
-            eprintln!("warning: could not move files back from {} ({e}); they are still there", staging.display());
+            eprintln!(
+                "warning: could not move files back from {} ({e}); they are still there",
+                staging.display()
+            );
             false
         }
     };

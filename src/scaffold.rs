@@ -105,6 +105,12 @@ pub fn init(dir: &Path) -> Result<Vec<PathBuf>, Error> {
 
 /// `accord new brief "Title"`: `content/briefs/<slug>.md` with the front matter to fill in.
 pub fn new_brief(root: &Path, title: &str) -> Result<PathBuf, Error> {
+    if !root.join("accord.toml").is_file() {
+        return Err(Error::Refused {
+            message: format!("{} is not an Accord site (no accord.toml)", root.display()),
+            help: "run this inside a site, or pass --root DIR".into(),
+        });
+    }
     let slug = slug::slugify(title);
     if slug.is_empty() {
         return Err(Error::Refused {

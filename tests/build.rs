@@ -354,3 +354,47 @@ fn quiet_prints_nothing_on_success() {
     assert!(r.ok());
     assert_eq!(r.stdout, "");
 }
+
+#[test]
+fn same_day_briefs_agree_on_which_is_latest() {
+    // Same date: `updated` and then the index order decide; the commitment's current status
+    // comes from the brief the index shows first.
+    let site = Site::new();
+    site.brief("a", "title: A\ndate: 2025-01-01\nupdated: 2025-03-01\ncommitments:\n  - id: c1\n    status: stalled", "");
+    site.brief("z", "title: Z\ndate: 2025-01-01\ncommitments:\n  - id: c1\n    text: X.\n    by: [us]\n    status: fulfilled", "");
+    site.build();
+    let index = site.html("public/index.html");
+    assert_eq!(index.texts(".brief-card__title")[0], "A");
+    let c = site.html("public/commitments/c1/index.html");
+    assert_eq!(c.text(".page-header .status"), "Stalled");
+    assert_eq!(c.texts(".timeline__entry a[href*='briefs/']"), ["A", "Z"]);
+}
+
+#[test]
+fn the_same_parties_in_another_order_are_the_same_commitment() {
+    let site = Site::new();
+    site.brief(
+        "a",
+        "title: A\ndate: 2025-01-01\ncommitments:\n  - id: c1\n    text: X.\n    by: [jp, us]",
+        "",
+    );
+    site.brief("b", "title: B\ndate: 2025-02-01\ncommitments:\n  - id: c1\n    by: [us, jp]\n    status: in-progress", "");
+    site.build();
+}
+
+#[test]
+fn references_keep_their_ids_under_smart_punctuation() {
+    let site = Site::new();
+    site.topic("us--jp", "name: US–Japan");
+    site.brief(
+        "a",
+        "title: A\ndate: 2025-01-01",
+        "On [[topic:us--jp|Japan's \"view\"]].",
+    );
+    site.build();
+    let page = site.html("public/briefs/a/index.html");
+    assert_eq!(
+        page.attrs(".prose a.ref-topic", "href"),
+        ["/briefs/topics/us--jp/"]
+    );
+}

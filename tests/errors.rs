@@ -309,3 +309,133 @@ fn duplicate_yaml_keys_are_errors() {
     let err = error_for("title: T\ndate: 2025-07-11\ntitle: U", "");
     assert_has(&err, &["duplicate", "content/briefs/b.md:4:"]);
 }
+
+#[test]
+fn ids_listed_twice_are_errors() {
+    let err = error_for(
+        "title: T\ndate: 2025-07-11\nparties: [us, jp, us]\ntopics: [trade, trade]\ncommitments:\n  - id: c1\n    text: X.\n    by: [us, us]\n  - id: c1\n    status: stalled",
+        "",
+    );
+    assert_has(
+        &err,
+        &[
+            "`us` is listed twice in `parties`",
+            "content/briefs/b.md:4:19",
+            "`trade` is listed twice in `topics`",
+            "`us` is listed twice in `by`",
+            "commitment `c1` is named twice in this brief",
+            "content/briefs/b.md:10:9",
+        ],
+    );
+}
+
+#[test]
+fn links_must_be_web_addresses() {
+    let err = error_for(
+        "title: T\ndate: 2025-07-11\nsources:\n  - title: S\n    url: javascript:alert(1)\ncommitments:\n  - id: c1\n    text: X.\n    by: [us]\n    source: file:///etc/passwd",
+        "",
+    );
+    assert_has(
+        &err,
+        &[
+            "`javascript:alert(1)` is not a web address",
+            "content/briefs/b.md:6:10",
+            "`file:///etc/passwd` is not a web address",
+        ],
+    );
+}
+
+#[test]
+fn a_typo_inside_a_nested_item_suggests_that_items_fields() {
+    let err = error_for(
+        "title: T\ndate: 2025-07-11\npeople:\n  - name: A\n    rol: Minister",
+        "",
+    );
+    assert_has(
+        &err,
+        &[
+            "unknown field `rol`",
+            "content/briefs/b.md:6:5",
+            "did you mean `role`?",
+        ],
+    );
+    let err = error_for("title: T\ndate: 2025-07-11\nsources:\n  - name: S", "");
+    assert!(!err.contains("did you mean `name`"), "{err}");
+}
+
+#[test]
+fn empty_front_matter_says_what_to_add() {
+    let site = Site::new();
+    site.write("content/briefs/e.md", "---\n---\nBody\n");
+    assert_has(
+        &site.build_fails(),
+        &[
+            "the front matter is empty",
+            "content/briefs/e.md:1:1",
+            "`title:` and `date:`",
+        ],
+    );
+}
+
+#[test]
+fn a_bad_date_does_not_cause_false_commitment_errors() {
+    let site = Site::new();
+    site.brief(
+        "first",
+        "title: A\ndate: 2025-1-01\ncommitments:\n  - id: c1\n    text: Meet.\n    by: [us]",
+        "",
+    );
+    site.brief(
+        "later",
+        "title: B\ndate: 2025-02-01\ncommitments:\n  - id: c1\n    status: stalled",
+        "See [[commitment:c1]].",
+    );
+    let err = site.build_fails();
+    assert_has(
+        &err,
+        &["`date: 2025-1-01` is not a date", "1 problem found"],
+    );
+}
+
+#[test]
+fn an_invalid_date_format_is_reported_in_the_config() {
+    let site = Site::new();
+    site.write(
+        "accord.toml",
+        &format!("{}date_format = \"%Q\"\n", common::CONFIG),
+    );
+    assert_has(
+        &site.build_fails(),
+        &["`date_format` is not a valid date format", "accord.toml:6:"],
+    );
+}
+
+#[test]
+fn a_file_name_without_letters_needs_a_slug() {
+    let site = Site::new();
+    site.write(
+        "content/briefs/!!!.md",
+        "---\ntitle: T\ndate: 2025-07-11\n---\n",
+    );
+    assert_has(
+        &site.build_fails(),
+        &[
+            "cannot make a URL from this file name",
+            "content/briefs/!!!.md",
+            "slug:",
+        ],
+    );
+}
+
+#[test]
+fn toml_values_are_located_at_the_quoted_id() {
+    let site = Site::new();
+    site.write(
+        "content/briefs/t.md",
+        "+++\ntitle = \"Talks with kr\"\ndate = 2025-07-11\nparties = [\"kr\", \"krr\"]\n+++\n",
+    );
+    assert_has(
+        &site.build_fails(),
+        &["unknown party `krr`", "content/briefs/t.md:4:19"],
+    );
+}

@@ -143,7 +143,10 @@ fn a_symlinked_output_dir_is_refused() {
     std::os::unix::fs::symlink(elsewhere.path(), site.path("public")).unwrap();
     let err = site.build_fails();
     assert!(err.contains("symbolic link"), "{err}");
-    assert_eq!(fs::read_to_string(elsewhere.path().join("keep.txt")).unwrap(), "keep");
+    assert_eq!(
+        fs::read_to_string(elsewhere.path().join("keep.txt")).unwrap(),
+        "keep"
+    );
 }
 
 #[test]
@@ -162,6 +165,10 @@ fn a_file_where_a_folder_is_needed_is_an_error_in_check_too() {
     for cmd in ["check", "build"] {
         let r = site.run(&[cmd]);
         assert_eq!(r.code, Some(1), "{cmd}: {}", r.stdout);
-        assert!(r.stderr.contains("static/briefs") && r.stderr.contains("content/briefs/kl.md"), "{}", r.stderr);
+        assert!(
+            r.stderr.contains("static/briefs") && r.stderr.contains("content/briefs/kl.md"),
+            "{}",
+            r.stderr
+        );
     }
 }

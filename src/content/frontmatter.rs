@@ -96,6 +96,11 @@ fn parse_yaml<T: DeserializeOwned>(
     fields: &[&str],
 ) -> Result<T, Diagnostic> {
     let front = &file.text[split.front.clone()];
+    if file.text[split.front_inner.clone()].trim().is_empty() {
+        return Err(Diagnostic::at(file, 0..split.front.end, "the front matter is empty").with_help(
+            "add the fields between the `---` lines: `title:` and `date:` for a brief, `name:` for a party or topic",
+        ));
+    }
     let options = serde_saphyr::options! { strict_booleans: true };
     serde_saphyr::from_str_with_options(front, options).map_err(|e| {
         let message = serde_saphyr::DefaultMessageFormatter
@@ -105,7 +110,7 @@ fn parse_yaml<T: DeserializeOwned>(
             .location()
             .map(|loc| location_range(file, &loc, split.front.end))
             .unwrap_or(split.front_inner.start..split.front_inner.start);
-        schema_error(file, range, message, fields)
+        schema_error(file, range, message, fields, Format::Yaml)
     })
 }
 
@@ -137,7 +142,7 @@ fn parse_toml<T: DeserializeOwned>(
             .or_else(|| missing_field_name(&message))
             .and_then(|name| find_key(file, split.front_inner.clone(), name))
             .unwrap_or(offset..offset);
-        schema_error(file, range, message, fields)
+        schema_error(file, range, message, fields, Format::Toml)
     })
 }
 
@@ -155,13 +160,25 @@ fn schema_error(
     range: Range<usize>,
     message: String,
     fields: &[&str],
+    format: Format,
 ) -> Diagnostic {
     let message = message.trim_end_matches('.').to_string();
     let help = if let Some(name) = unknown_field_name(&message) {
-        let hint = suggestion(name, fields.iter().copied(), "field");
+        // The fields of the mapping the error is in (a person, a source...), from the message.
+        let expected = expected_names(&message);
+        let candidates: Vec<&str> = if expected.is_empty() {
+            fields.to_vec()
+        } else {
+            expected
+        };
+        let candidates = candidates.into_iter().filter(|c| *c != name);
+        let hint = suggestion(name, candidates, "field").replace(" ids:", ":");
         Some(format!("{hint} (put custom fields under `extra:`)"))
     } else if let Some(name) = missing_field_name(&message) {
-        Some(format!("add `{name}:` to the front matter"))
+        Some(match format {
+            Format::Yaml => format!("add `{name}:`"),
+            Format::Toml => format!("add `{name} = ...`"),
+        })
     } else if message.contains("unknown variant") {
         variant_help(&message)
     } else {
@@ -184,6 +201,23 @@ fn variant_help(message: &str) -> Option<String> {
     let expected = message.split("expected").nth(1)?;
     let options: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
     Some(suggestion(given, options.iter().copied(), "value").replace(" ids", " values"))
+}
+
+/// The names after "expected one of" in serde's message, with or without backticks.
+fn expected_names(message: &str) -> Vec<&str> {
+    let Some(list) = message.split_once("expected").map(|(_, l)| l) else {
+        return Vec::new();
+    };
+    let list = list
+        .trim_start()
+        .trim_start_matches("one of")
+        .split(" at line")
+        .next()
+        .unwrap_or("");
+    list.split([',', ' '])
+        .map(|s| s.trim().trim_matches('`'))
+        .filter(|s| !s.is_empty() && *s != "or")
+        .collect()
 }
 
 fn missing_field_name(message: &str) -> Option<&str> {
@@ -236,6 +270,11 @@ fn find_word(file: &SourceFile, within: Range<usize>, word: &str) -> Option<Rang
         return None;
     }
     let text = &file.text[within.clone()];
+    // In TOML an id is a quoted string; prefer that over the same word in a title.
+    if let Some(i) = text.find(&format!("\"{word}\"")) {
+        let start = within.start + i + 1;
+        return Some(start..start + word.len());
+    }
     let is_word = |c: char| c.is_alphanumeric() || c == '-' || c == '_';
     text.match_indices(word).find_map(|(i, _)| {
         let before = text[..i].chars().next_back();

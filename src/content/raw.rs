@@ -51,20 +51,6 @@ pub const BRIEF_FIELDS: &[&str] = &[
     "draft",
     "slug",
     "extra",
-    // Fields of nested items, so a typo inside a person or commitment gets a suggestion too.
-    "name",
-    "role",
-    "party",
-    "id",
-    "text",
-    "by",
-    "topic",
-    "status",
-    "due",
-    "note",
-    "quote",
-    "source",
-    "url",
 ];
 
 #[derive(Debug, Clone, Deserialize)]
@@ -87,14 +73,14 @@ pub struct RawCommitment {
     pub due: Option<Spanned<String>>,
     pub note: Option<String>,
     pub quote: Option<String>,
-    pub source: Option<String>,
+    pub source: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawSource {
     pub title: String,
-    pub url: Option<String>,
+    pub url: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -108,7 +94,7 @@ pub struct RawParty {
     pub iso: Option<Spanned<String>>,
     #[serde(default)]
     pub members: Vec<Spanned<String>>,
-    pub url: Option<String>,
+    pub url: Option<Spanned<String>>,
     #[serde(default)]
     pub extra: Extra,
 }

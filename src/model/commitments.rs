@@ -2,7 +2,7 @@
 //! defines it (`text`, `by`); later briefs update its status. Assembling them is the one
 //! place that reads briefs in chronological order.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use jiff::civil::Date;
 
@@ -30,6 +30,7 @@ pub fn assemble(
     briefs: &[Dated],
     config: &Config,
     known: &Known,
+    unplaced: &BTreeSet<String>,
     errors: &mut Diagnostics,
 ) -> (
     BTreeMap<String, Commitment>,
@@ -40,13 +41,28 @@ pub fn assemble(
     let mut defined_at: BTreeMap<String, &Dated> = BTreeMap::new();
     let mut mentions: BTreeMap<BriefIndex, Vec<Mention>> = BTreeMap::new();
     for brief in briefs {
+        let mut seen_here: BTreeSet<&str> = BTreeSet::new();
         for raw in &brief.doc.raw.commitments {
             check_references(brief.doc, raw, config, known, errors);
             let id = &raw.id.value;
+            if !seen_here.insert(id) {
+                errors.push(
+                    brief
+                        .doc
+                        .error(
+                            &raw.id,
+                            format!("commitment `{id}` is named twice in this brief"),
+                        )
+                        .with_help("merge the two entries into one"),
+                );
+                continue;
+            }
             let status_given = raw.status.is_some();
             let entry = match commitments.get_mut(id) {
                 None => {
-                    let Some(c) = define(brief, raw, config, errors) else {
+                    // Its definition may be in a brief that could not be placed (bad date).
+                    let quiet = unplaced.contains(id);
+                    let Some(c) = define(brief, raw, config, errors, quiet) else {
                         continue;
                     };
                     defined_at.insert(id.clone(), brief);
@@ -79,7 +95,7 @@ pub fn assemble(
                 status_given,
                 note: raw.note.clone(),
                 quote: raw.quote.clone(),
-                source: raw.source.clone(),
+                source: raw.source.as_ref().map(|s| s.value.clone()),
             });
             mentions.entry(brief.index).or_default().push(Mention {
                 id: id.clone(),
@@ -87,7 +103,7 @@ pub fn assemble(
                 status_given,
                 note: raw.note.clone(),
                 quote: raw.quote.clone(),
-                source: raw.source.clone(),
+                source: raw.source.as_ref().map(|s| s.value.clone()),
             });
         }
     }
@@ -100,10 +116,14 @@ fn define(
     raw: &RawCommitment,
     config: &Config,
     errors: &mut Diagnostics,
+    quiet: bool,
 ) -> Option<Commitment> {
     let doc = brief.doc;
     let id = &raw.id.value;
     let Some(text) = &raw.text else {
+        if quiet {
+            return None;
+        }
         errors.push(
             doc.error(&raw.id, format!("commitment `{id}` is first named here without its `text`"))
                 .with_label("earliest brief naming this id")
@@ -112,6 +132,9 @@ fn define(
         return None;
     };
     if raw.by.is_empty() {
+        if quiet {
+            return None;
+        }
         errors.push(
             doc.error(
                 &raw.id,
@@ -160,8 +183,16 @@ fn check_consistent(
         }
         errors.push(d);
     }
-    let by: Vec<&str> = raw.by.iter().map(|p| p.value.as_str()).collect();
-    if !by.is_empty() && by != existing.by.iter().map(String::as_str).collect::<Vec<_>>() {
+    // The same parties in another order are the same parties.
+    let by: BTreeSet<&str> = raw.by.iter().map(|p| p.value.as_str()).collect();
+    if !by.is_empty()
+        && by
+            != existing
+                .by
+                .iter()
+                .map(String::as_str)
+                .collect::<BTreeSet<_>>()
+    {
         errors.push(
             brief
                 .doc
@@ -194,6 +225,7 @@ fn check_references(
     known: &Known,
     errors: &mut Diagnostics,
 ) {
+    super::registry::check_duplicates(doc, &raw.by, "by", errors);
     for party in &raw.by {
         if !known.parties.contains_key(&party.value) {
             errors.push(unknown_id(

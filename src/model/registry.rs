@@ -155,6 +155,10 @@ pub fn build_party(
             None
         }
     });
+    check_duplicates(doc, members, "members", errors);
+    if let Some(u) = url {
+        check_url(doc, u, errors);
+    }
     for member in members {
         if member.value == id {
             errors.push(doc.error(member, format!("party `{id}` lists itself as a member")));
@@ -177,7 +181,7 @@ pub fn build_party(
         aliases: aliases.clone(),
         iso,
         members: members.iter().map(|m| m.value.clone()).collect(),
-        url: url.clone(),
+        url: url.as_ref().map(|u| u.value.clone()),
         body: Body::default(),
         extra: extra.clone(),
         briefs: Vec::new(),
@@ -201,6 +205,56 @@ pub fn build_topic(doc: &Doc<RawTopic>) -> Topic {
         extra: extra.clone(),
         briefs: Vec::new(),
         commitments: Vec::new(),
+    }
+}
+
+/// Links readers follow must be web addresses: `http(s)://`, `mailto:`, or a path on the
+/// site. Anything else (`javascript:`, `file:`) is refused.
+pub fn check_url<T>(doc: &Doc<T>, url: &Spanned<String>, errors: &mut Diagnostics) {
+    let v = url.value.trim();
+    let ok = match scheme_of(v).map(|s| s.to_ascii_lowercase()).as_deref() {
+        Some("http" | "https") => v.len() > "https://".len(),
+        Some("mailto") => true,
+        Some(_) => false,
+        None => !v.is_empty(),
+    };
+    if !ok {
+        errors.push(
+            doc.error(url, format!("`{}` is not a web address", url.value))
+                .with_help("use an http:// or https:// URL"),
+        );
+    }
+}
+
+/// The scheme of a URL (`https` of `https://x`), or `None` for a relative link.
+fn scheme_of(url: &str) -> Option<&str> {
+    let end = url.find([':', '/', '?', '#'])?;
+    let scheme = &url[..end];
+    let valid = url[end..].starts_with(':')
+        && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    valid.then_some(scheme)
+}
+
+/// An id listed twice in one list (`parties: [jp, jp]`) would count twice everywhere.
+pub fn check_duplicates<T>(
+    doc: &Doc<T>,
+    list: &[Spanned<String>],
+    field: &str,
+    errors: &mut Diagnostics,
+) {
+    for (i, item) in list.iter().enumerate() {
+        if list[..i].iter().any(|other| other.value == item.value) {
+            errors.push(
+                doc.error(
+                    item,
+                    format!("`{}` is listed twice in `{field}`", item.value),
+                )
+                .with_help("remove one of them"),
+            );
+        }
     }
 }
 

@@ -1,7 +1,7 @@
 //! From parsed front matter to a [`Site`]: every reference checked (parties, topics, people,
 //! commitments, `[[...]]` links in bodies), commitments assembled, indexes built.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
@@ -94,22 +94,28 @@ pub fn resolve_cached(
     });
     check_unique_slugs(&checked, &mut errors);
 
-    let mut chronological: Vec<Dated> = checked
+    // Oldest first: exactly the reverse of the display order, so "latest" means the same
+    // brief on the index and in a commitment's status.
+    let chronological: Vec<Dated> = checked
         .iter()
         .enumerate()
+        .rev()
         .map(|(index, b)| Dated {
             index,
             date: b.date,
             doc: b.doc,
         })
         .collect();
-    chronological.sort_by(|a, b| {
-        a.date
-            .cmp(&b.date)
-            .then_with(|| a.doc.file.path.cmp(&b.doc.file.path))
-    });
+    // Commitments named in briefs that could not be placed (a bad date) are known, so their
+    // absence causes no second, misleading error.
+    let unplaced: BTreeSet<String> = brief_docs
+        .iter()
+        .filter(|d| !checked.iter().any(|c| std::ptr::eq(c.doc, d.as_ref())))
+        .filter(|d| options.drafts || !d.raw.draft)
+        .flat_map(|d| d.raw.commitments.iter().map(|c| c.id.value.clone()))
+        .collect();
     let (commitments, mut mentions) =
-        commitments::assemble(&chronological, &config, &known, &mut errors);
+        commitments::assemble(&chronological, &config, &known, &unplaced, &mut errors);
 
     let mut parties: BTreeMap<String, super::Party> = party_docs
         .iter()
@@ -138,6 +144,12 @@ pub fn resolve_cached(
         commitments: commitments
             .iter()
             .map(|(id, c)| (id.clone(), c.text.clone()))
+            .chain(
+                unplaced
+                    .iter()
+                    .filter(|id| !commitments.contains_key(*id))
+                    .map(|id| (id.clone(), id.clone())),
+            )
             .collect(),
     };
     let brief_bodies = render_brief_bodies(&checked, &refs, cache, &mut errors);
@@ -272,8 +284,31 @@ fn check_brief<'a>(
             String::new()
         }
         Some(s) => s.value.clone(),
-        None => slug_from_file(&doc.file.path),
+        None => {
+            let slug = slug_from_file(&doc.file.path);
+            if slug.is_empty() {
+                errors.push(
+                    Diagnostic::in_file(&doc.file.path, "cannot make a URL from this file name")
+                        .with_help(
+                            "rename the file with letters or digits, or give the brief a `slug:`",
+                        ),
+                );
+            }
+            slug
+        }
     };
+    registry::check_duplicates(doc, &raw.parties, "parties", errors);
+    registry::check_duplicates(doc, &raw.topics, "topics", errors);
+    for source in &raw.sources {
+        if let Some(url) = &source.url {
+            registry::check_url(doc, url, errors);
+        }
+    }
+    for c in &raw.commitments {
+        if let Some(url) = &c.source {
+            registry::check_url(doc, url, errors);
+        }
+    }
     if raw.title.trim().is_empty() {
         errors.push(
             Diagnostic::at(
@@ -534,7 +569,7 @@ fn into_brief(b: Checked, body: Body, commitments: Vec<super::Mention>) -> Brief
             .into_iter()
             .map(|s| Source {
                 title: s.title,
-                url: s.url,
+                url: s.url.map(|u| u.value),
             })
             .collect(),
         draft,
