@@ -246,6 +246,21 @@ impl Diagnostics {
         self.0.is_empty()
     }
 
+    /// One line per problem, `error: file:line:column: message`, for places with no room for
+    /// snippets (the browser overlay of `serve`).
+    pub fn summary(&self) -> Vec<String> {
+        self.0
+            .iter()
+            .map(|d| {
+                let first = d.message.lines().next().unwrap_or("");
+                match d.position() {
+                    Some(at) => format!("error: {at}: {first}"),
+                    None => format!("error: {first}"),
+                }
+            })
+            .collect()
+    }
+
     /// Order by file and position, so problems read top to bottom (stable for the rest).
     pub fn sort(&mut self) {
         self.0.sort_by_key(|d| match &d.location {

@@ -45,7 +45,16 @@ pub struct Served {
     /// The URL path the site lives under, from `base_url` (`/briefs/`).
     pub prefix: String,
     /// The diagnostics of the last failed rebuild, while it is not fixed.
-    pub error: Option<String>,
+    pub error: Option<BuildError>,
+}
+
+/// A failed rebuild as the browser overlay shows it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct BuildError {
+    /// One line per problem: `error: file:line:column: message`.
+    pub summary: Vec<String>,
+    /// Everything the terminal shows.
+    pub message: String,
 }
 
 /// State shared by the HTTP handlers and the rebuild loop.
@@ -114,7 +123,7 @@ pub fn serve(options: ServeOptions) -> Result<(), Error> {
         path: PathBuf::from(format!("{}:{}", options.interface, options.port)),
         source,
     })?;
-    if addr.port() != options.port {
+    if options.port != 0 && addr.port() != options.port {
         eprintln!(
             "note: port {} is busy; using {} instead",
             options.port,
@@ -236,8 +245,9 @@ fn rebuild_loop(
                 changed: update.changed.iter().cloned().collect(),
                 css_only: change.css_only(),
             },
-            Err(_) => Signal::BuildError {
-                message: served.error.clone().unwrap_or_default(),
+            Err(_) => match &served.error {
+                Some(e) => Signal::BuildError(e.clone()),
+                None => continue,
             },
         };
         shared.swap(served);
@@ -260,7 +270,10 @@ fn served_after(
     Served {
         output: rebuilder.output().cloned().unwrap_or_default(),
         prefix,
-        error: result.as_ref().err().map(|d| d.to_string()),
+        error: result.as_ref().err().map(|d| BuildError {
+            summary: d.summary(),
+            message: d.to_string(),
+        }),
     }
 }
 

@@ -37,24 +37,30 @@
     }
   };
 
+  // The overlay is plain DOM with its own inline styles, so the page's CSS cannot hide it
+  // and its text is part of the page (for readers, screen readers and tests).
   let overlay = null;
-  const showError = (message) => {
-    if (!overlay) {
-      overlay = document.createElement("accord-error");
-      overlay.setAttribute("role", "alert");
-      const root = overlay.attachShadow({ mode: "open" });
-      root.innerHTML = `<style>
-        :host { position: fixed; inset: 0 0 auto 0; z-index: 2147483647; max-height: 70vh; overflow: auto;
-          background: #1b1f24; color: #f6f8fa; border-bottom: 6px solid #d1242f;
-          font: 14px/1.5 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; box-shadow: 0 4px 24px #0008; }
-        h2 { font: 700 16px/1.3 system-ui, sans-serif; margin: 0; padding: 12px 16px 0; color: #ff8182; }
-        p { font: 14px/1.4 system-ui, sans-serif; margin: 4px 16px 0; color: #d0d7de; }
-        pre { margin: 0; padding: 12px 16px 16px; white-space: pre-wrap; }
-      </style><h2>Accord: the site does not build</h2>
-      <p>This page is the last version that built. Fix the problem below and it updates by itself.</p><pre></pre>`;
-      document.documentElement.append(overlay);
+  const el = (tag, style, text) => {
+    const node = document.createElement(tag);
+    node.setAttribute("style", style);
+    if (text !== undefined) node.textContent = text;
+    return node;
+  };
+  const showError = (error) => {
+    if (overlay) overlay.remove();
+    overlay = el("div", "all:initial;position:fixed;inset:0 0 auto 0;z-index:2147483647;max-height:75vh;overflow:auto;" +
+      "background:#1b1f24;color:#f6f8fa;border-bottom:6px solid #d1242f;box-shadow:0 4px 24px #0008;" +
+      "font:14px/1.5 system-ui,sans-serif;padding:12px 16px 16px;display:block");
+    overlay.id = "accord-build-error";
+    overlay.setAttribute("role", "alert");
+    overlay.append(el("strong", "display:block;font-size:16px;color:#ff8182", "Accord: the site does not build"));
+    overlay.append(el("span", "display:block;color:#d0d7de;margin:2px 0 8px",
+      "You are seeing the last version that built. Fix the problem and this page updates by itself."));
+    for (const line of error.summary) {
+      overlay.append(el("code", "display:block;font:600 14px/1.5 ui-monospace,Menlo,Consolas,monospace;color:#ffd8d3", line));
     }
-    overlay.shadowRoot.querySelector("pre").textContent = message;
+    overlay.append(el("pre", "margin:8px 0 0;white-space:pre-wrap;font:13px/1.45 ui-monospace,Menlo,Consolas,monospace;color:#f6f8fa", error.message));
+    document.body.append(overlay);
   };
   const clearError = () => {
     if (overlay) { overlay.remove(); overlay = null; }
@@ -76,5 +82,5 @@
     const touchesThisPage = data.changed.some((f) => f === self || !f.endsWith(".html"));
     if (touchesThisPage) reload();
   });
-  events.addEventListener("build-error", (e) => showError(JSON.parse(e.data).message));
+  events.addEventListener("build-error", (e) => showError(JSON.parse(e.data)));
 })();

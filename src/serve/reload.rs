@@ -31,7 +31,7 @@ pub enum Signal {
         css_only: bool,
     },
     /// A rebuild failed; the last good version is still served.
-    BuildError { message: String },
+    BuildError(super::BuildError),
     /// The server is stopping: end every event stream so it can.
     Shutdown,
 }
@@ -43,9 +43,7 @@ impl Signal {
                 "reload",
                 serde_json::json!({ "changed": changed, "css_only": css_only }),
             ),
-            Signal::BuildError { message } => {
-                ("build-error", serde_json::json!({ "message": message }))
-            }
+            Signal::BuildError(e) => ("build-error", serde_json::json!(e)),
             Signal::Shutdown => ("shutdown", serde_json::json!({})),
         };
         Event::default().event(name).data(data.to_string())
