@@ -79,7 +79,7 @@ pub fn config(sources: &Sources, options: &BuildOptions) -> Result<Config, Diagn
 pub struct Stages {
     pub site: Site,
     pub theme: Theme,
-    pub tera: tera::Tera,
+    pub tera: std::sync::Arc<tera::Tera>,
     pub pages: Vec<render::Page>,
     /// The rendered pages alone (no assets, no static files).
     pub pages_output: Output,
@@ -111,7 +111,7 @@ impl Stages {
         errors.into_result(Stages {
             site,
             theme,
-            tera,
+            tera: std::sync::Arc::new(tera),
             pages,
             pages_output,
         })

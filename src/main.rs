@@ -128,8 +128,16 @@ fn summary(cli: &Cli, verb: &str, report: &BuildReport) {
 fn print_error(e: &Error) {
     match e {
         Error::Content(diagnostics) => {
-            eprint!("{diagnostics}");
+            // Past a screenful, more detail helps no one: the rest are counted.
+            const SHOWN: usize = 50;
             let n = diagnostics.len();
+            if n > SHOWN {
+                let first = accord::diagnostics::Diagnostics(diagnostics.0[..SHOWN].to_vec());
+                eprint!("{first}");
+                eprintln!("... and {} more problems", n - SHOWN);
+            } else {
+                eprint!("{diagnostics}");
+            }
             eprintln!(
                 "error: {n} problem{} found; nothing was written",
                 if n == 1 { "" } else { "s" }

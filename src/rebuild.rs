@@ -8,6 +8,7 @@
 //! tests compare both byte for byte.
 
 use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::build::{self, BuildOptions, Stages};
@@ -17,6 +18,31 @@ use crate::model::{self, ModelCache, ResolveOptions, Site};
 use crate::output::Output;
 use crate::render::{self, Page, Theme};
 use crate::urls::{output_file, site_path};
+
+/// Phase timings on stderr when `ACCORD_TRACE` is set, for performance work.
+struct Trace {
+    on: bool,
+    lap: Instant,
+}
+
+impl Trace {
+    fn new() -> Self {
+        Trace {
+            on: std::env::var_os("ACCORD_TRACE").is_some(),
+            lap: Instant::now(),
+        }
+    }
+
+    fn mark(&mut self, what: &str) {
+        if self.on {
+            eprintln!(
+                "  {what}: {:.1} ms",
+                self.lap.elapsed().as_secs_f64() * 1000.0
+            );
+            self.lap = Instant::now();
+        }
+    }
+}
 
 /// What changed on disk, as paths relative to the site root.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -62,18 +88,16 @@ pub struct Update {
     pub elapsed: Duration,
 }
 
-/// The last good build, and what is needed to redo part of it.
-struct Last {
-    stages: Stages,
-    output: Output,
-}
-
 /// Keeps a site in memory between changes.
 pub struct Rebuilder {
     options: BuildOptions,
     sources: Option<Sources>,
     cache: ModelCache,
-    last: Option<Last>,
+    /// The stages of the last good build, to redo part of them. `None` after a failure that
+    /// left them unusable: the next change rebuilds everything.
+    stages: Option<Stages>,
+    /// The output of the last good build, which `serve` keeps serving whatever happens.
+    output: Option<Output>,
     /// Changes since the last good build: after a failed build they are applied again with the
     /// next change, so the pages they touch are not left stale.
     pending: Change,
@@ -85,18 +109,19 @@ impl Rebuilder {
             options,
             sources: None,
             cache: ModelCache::default(),
-            last: None,
+            stages: None,
+            output: None,
             pending: Change::default(),
         }
     }
 
     /// The output of the last successful build.
     pub fn output(&self) -> Option<&Output> {
-        self.last.as_ref().map(|l| &l.output)
+        self.output.as_ref()
     }
 
     pub fn site(&self) -> Option<&Site> {
-        self.last.as_ref().map(|l| &l.stages.site)
+        self.stages.as_ref().map(|s| &s.site)
     }
 
     /// Read and build everything.
@@ -107,7 +132,7 @@ impl Rebuilder {
         })
     }
 
-    /// Bring the build up to date with `change`. On error the last good build is kept.
+    /// Bring the build up to date with `change`. On error the last good output is kept.
     pub fn apply(&mut self, change: &Change) -> Result<Update, Diagnostics> {
         self.pending.paths.extend(change.paths.iter().cloned());
         self.pending.rescan |= change.rescan;
@@ -121,44 +146,35 @@ impl Rebuilder {
 
     fn apply_pending(&mut self, change: &Change) -> Result<Update, Diagnostics> {
         let started = Instant::now();
+        let mut trace = Trace::new();
         let sources = self.refresh_sources(change)?;
+        trace.mark("read changed files");
         let kinds = change.kinds();
         let narrow = !change.rescan && !kinds.contains(&SourceKind::Config);
-        let last = self.last.take();
-        let old_output = last.as_ref().map(|l| l.output.clone()).unwrap_or_default();
-        let result = match last {
-            Some(last) if narrow => self.partial(&sources, change, &kinds, last.stages),
-            last => {
-                let previous = last.map(|l| l.stages);
-                match Stages::run(&sources, &self.options, &mut self.cache) {
-                    Ok(stages) => {
-                        let n = stages.pages.len();
-                        Ok((stages, n, true))
-                    }
-                    Err(e) => Err((build::sorted(e), previous)),
+        let result = match self.stages.take() {
+            Some(stages) if narrow => self.partial(&sources, change, &kinds, stages),
+            previous => match Stages::run(&sources, &self.options, &mut self.cache) {
+                Ok(stages) => {
+                    let n = stages.pages.len();
+                    Ok((stages, n, true))
                 }
-            }
+                Err(e) => Err((build::sorted(e), previous)),
+            },
         };
-        let (stages, rendered, full) = match result {
-            Ok(r) => r,
-            Err((e, previous)) => {
-                self.last = previous.map(|stages| Last {
-                    stages,
-                    output: old_output,
-                });
-                return Err(e);
-            }
-        };
+        let (stages, rendered, full) = result.map_err(|(e, previous)| {
+            self.stages = previous;
+            e
+        })?;
+        trace.mark("resolve and render");
         let output = match build::assemble(stages.pages_output.clone(), &sources) {
             Ok(o) => o,
             Err(e) => {
-                self.last = Some(Last {
-                    stages,
-                    output: old_output,
-                });
+                self.stages = Some(stages);
                 return Err(build::sorted(e));
             }
         };
+        trace.mark("assemble output");
+        let old_output = self.output.take().unwrap_or_default();
         let mut changed = old_output.diff(&output);
         // A static file is copied from disk: its entry is the same path after an edit.
         for path in &change.paths {
@@ -168,7 +184,9 @@ impl Rebuilder {
                 changed.insert(rel.to_string());
             }
         }
-        self.last = Some(Last { stages, output });
+        trace.mark("diff outputs");
+        self.stages = Some(stages);
+        self.output = Some(output);
         Ok(Update {
             changed,
             rendered,
@@ -196,7 +214,7 @@ impl Rebuilder {
         sources: &Sources,
         change: &Change,
         kinds: &BTreeSet<SourceKind>,
-        old: Stages,
+        mut old: Stages,
     ) -> Result<(Stages, usize, bool), (Diagnostics, Option<Stages>)> {
         let content_changed = kinds
             .iter()
@@ -206,16 +224,39 @@ impl Rebuilder {
             // Static files only: the pages stay as they are.
             return Ok((old, 0, false));
         }
+        let mut trace = Trace::new();
+        if kinds.iter().all(|k| *k == SourceKind::Brief) {
+            let paths: Vec<&str> = change.paths.iter().map(String::as_str).collect();
+            match model::patch_briefs(&mut old.site, sources, &mut self.cache, &paths) {
+                Ok(Some(replaced)) => {
+                    trace.mark("patch briefs");
+                    let scope = pages_touched_by_patch(&old.site, &replaced);
+                    let jobs: Vec<Page> = old
+                        .pages
+                        .iter()
+                        .filter(|p| scope.contains(&p.path))
+                        .cloned()
+                        .collect();
+                    return self.finish(
+                        old.site,
+                        old.theme,
+                        old.tera,
+                        old.pages,
+                        old.pages_output,
+                        jobs,
+                        &mut trace,
+                    );
+                }
+                Ok(None) => {}
+                Err(e) => return Err((build::sorted(e), Some(old))),
+            }
+        }
         let site = if content_changed {
             let config = old.site.config.clone();
-            match model::resolve_cached(
-                sources,
-                config,
-                ResolveOptions {
-                    drafts: self.options.drafts,
-                },
-                &mut self.cache,
-            ) {
+            let options = ResolveOptions {
+                drafts: self.options.drafts,
+            };
+            match model::resolve_cached(sources, config, options, &mut self.cache) {
                 Ok(site) => site,
                 Err(e) => return Err((build::sorted(e), Some(old))),
             }
@@ -225,12 +266,13 @@ impl Rebuilder {
         let (theme, tera) = if templates_changed {
             let theme = Theme::for_site(sources);
             match theme.tera(&site) {
-                Ok(tera) => (theme, tera),
+                Ok(tera) => (theme, Arc::new(tera)),
                 Err(e) => return Err((build::sorted(e), Some(old))),
             }
         } else {
             (old.theme.clone(), old.tera.clone())
         };
+        trace.mark("resolve");
         let pages = render::pages(&site);
         let mut scope = Scope::default();
         if content_changed {
@@ -245,17 +287,32 @@ impl Rebuilder {
             .filter(|p| scope.contains(&p.path) || !old_paths.contains(p.path.as_str()))
             .cloned()
             .collect();
-        let rendered = match render::render_pages(&site, &theme, &tera, &jobs) {
-            Ok(r) => r,
-            Err(e) => return Err((build::sorted(e), Some(old))),
-        };
-        let count = rendered.len();
-        let full = count == pages.len();
-        let mut pages_output = old.pages_output.clone();
+        let mut pages_output = old.pages_output;
         let new_paths: BTreeSet<&str> = pages.iter().map(|p| p.path.as_str()).collect();
         for gone in old_paths.difference(&new_paths) {
             pages_output.remove(&output_file(gone));
         }
+        trace.mark("list pages");
+        self.finish(site, theme, tera, pages, pages_output, jobs, &mut trace)
+    }
+
+    /// Render `jobs` into `pages_output` and put the stages together.
+    #[allow(clippy::too_many_arguments, clippy::type_complexity)]
+    fn finish(
+        &self,
+        site: Site,
+        theme: Theme,
+        tera: Arc<tera::Tera>,
+        pages: Vec<Page>,
+        mut pages_output: Output,
+        jobs: Vec<Page>,
+        trace: &mut Trace,
+    ) -> Result<(Stages, usize, bool), (Diagnostics, Option<Stages>)> {
+        let rendered = render::render_pages(&site, &theme, &tera, &jobs)
+            .map_err(|e| (build::sorted(e), None))?;
+        trace.mark(&format!("render {} pages", rendered.len()));
+        let count = rendered.len();
+        let full = count == pages.len();
         for page in rendered {
             pages_output.replace_page(page);
         }
@@ -271,6 +328,39 @@ impl Rebuilder {
             full,
         ))
     }
+}
+
+/// Pages showing what a patched brief changed. Its structure is the same (same parties,
+/// topics, commitments, place in the order), so: its own page, and where its title or summary
+/// changed, the lists that show them.
+fn pages_touched_by_patch(site: &Site, replaced: &[(usize, crate::model::Brief)]) -> Scope {
+    let mut scope = Scope::default();
+    let per_page = site.config.options.per_page.max(1);
+    for (index, old) in replaced {
+        let new = &site.briefs[*index];
+        scope.paths.insert(site_path::brief(&new.slug));
+        let listed = |b: &crate::model::Brief| {
+            (
+                b.title.clone(),
+                b.summary.clone(),
+                b.event.clone(),
+                b.location.clone(),
+            )
+        };
+        if listed(old) != listed(new) {
+            scope.paths.insert(site_path::index(index / per_page + 1));
+            scope
+                .paths
+                .extend(new.parties.iter().map(|p| site_path::party(p)));
+            scope
+                .paths
+                .extend(new.topics.iter().map(|t| site_path::topic(t)));
+            scope
+                .paths
+                .extend(new.commitments.iter().map(|m| site_path::commitment(&m.id)));
+        }
+    }
+    scope
 }
 
 /// A set of site paths to re-render, or all of them.

@@ -144,6 +144,37 @@ fn every_kind_of_edit_matches_a_full_build() {
     let site = site();
     let mut rb = Rebuilder::new(options(&site));
     rb.build_all().unwrap();
+    // The fast path: same structure, another title; then lines moved around.
+    site.brief(
+        "c",
+        &brief_front(
+            "C renamed",
+            "2025-03-01",
+            "jp",
+            "  - id: c1\n    status: in-progress",
+        ),
+        "Body of C.",
+    );
+    let u = step(&site, &mut rb, &["content/briefs/c.md"]);
+    assert!(
+        u.changed.contains("commitments/c1/index.html")
+            && u.changed.contains("parties/jp/index.html"),
+        "{:?}",
+        u.changed
+    );
+    site.write(
+        "content/briefs/c.md",
+        &format!(
+            "---\n\n{}\nsummary: Now with a summary.\n---\nBody of C.",
+            brief_front(
+                "C renamed",
+                "2025-03-01",
+                "jp",
+                "  - id: c1\n    status: in-progress"
+            )
+        ),
+    );
+    step(&site, &mut rb, &["content/briefs/c.md"]);
     // Move a brief across index pages by its date.
     site.brief(
         "d",

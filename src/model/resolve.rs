@@ -108,9 +108,13 @@ pub fn resolve_cached(
         .collect();
     // Commitments named in briefs that could not be placed (a bad date) are known, so their
     // absence causes no second, misleading error.
+    let placed: std::collections::HashSet<*const Doc<RawBrief>> = checked
+        .iter()
+        .map(|c| c.doc as *const Doc<RawBrief>)
+        .collect();
     let unplaced: BTreeSet<String> = brief_docs
         .iter()
-        .filter(|d| !checked.iter().any(|c| std::ptr::eq(c.doc, d.as_ref())))
+        .filter(|d| !placed.contains(&Arc::as_ptr(d)))
         .filter(|d| options.drafts || !d.raw.draft)
         .flat_map(|d| d.raw.commitments.iter().map(|c| c.id.value.clone()))
         .collect();
@@ -526,6 +530,141 @@ impl LinkResolver for Refs<'_> {
             }),
         }
     }
+}
+
+/// The fields of a brief that other pages' structure depends on: where it sorts, whether it
+/// is shown, whom and what it names, what it says of commitments. Positions are left out, so
+/// moving lines around is no change.
+fn shape(raw: &RawBrief) -> impl PartialEq + '_ {
+    fn values(list: &[serde_saphyr::Spanned<String>]) -> Vec<&str> {
+        list.iter().map(|s| s.value.as_str()).collect()
+    }
+    fn opt(v: &Option<serde_saphyr::Spanned<String>>) -> Option<&str> {
+        v.as_ref().map(|s| s.value.as_str())
+    }
+    let commitments: Vec<_> = raw
+        .commitments
+        .iter()
+        .map(|c| {
+            (
+                c.id.value.as_str(),
+                opt(&c.text),
+                values(&c.by),
+                opt(&c.topic),
+                opt(&c.status),
+                opt(&c.due),
+                (c.note.as_deref(), c.quote.as_deref(), opt(&c.source)),
+            )
+        })
+        .collect();
+    (
+        (
+            raw.date.value.as_str(),
+            opt(&raw.updated),
+            opt(&raw.slug),
+            raw.draft,
+        ),
+        values(&raw.parties),
+        values(&raw.topics),
+        commitments,
+    )
+}
+
+/// The fast path of a rebuild after briefs were edited: a brief whose [`shape`] did not
+/// change is re-checked, re-rendered and replaced in place; nothing else about the site can
+/// have changed. Returns the replaced versions, or `None` when some brief's shape changed
+/// (or it is new or gone) and the whole site must be resolved again.
+pub fn patch_briefs(
+    site: &mut Site,
+    sources: &Sources,
+    cache: &mut ModelCache,
+    paths: &[&str],
+) -> Result<Option<Vec<(super::BriefIndex, Brief)>>, Diagnostics> {
+    let mut errors = Diagnostics::new();
+    let mut plan = Vec::new();
+    for &path in paths {
+        let Ok(at) = sources
+            .briefs
+            .binary_search_by(|f| f.path.as_str().cmp(path))
+        else {
+            return Ok(None);
+        };
+        let file = &sources.briefs[at];
+        let (Some(index), Some(cached)) = (
+            site.briefs.iter().position(|b| b.source == path),
+            cache.briefs.get(path),
+        ) else {
+            return Ok(None);
+        };
+        let doc = match parse_doc(file, BRIEF_FIELDS) {
+            Ok(doc) => Arc::new(doc),
+            Err(d) => {
+                errors.push(d);
+                continue;
+            }
+        };
+        if shape(&doc.raw) != shape(&cached.doc.raw) {
+            return Ok(None);
+        }
+        plan.push((index, doc));
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let parties: BTreeMap<String, ()> = site.parties.keys().map(|k| (k.clone(), ())).collect();
+    let topics: BTreeMap<String, ()> = site.topics.keys().map(|k| (k.clone(), ())).collect();
+    let known = Known {
+        parties: &parties,
+        topics: &topics,
+    };
+    let refs = Refs {
+        urls: &site.urls,
+        parties: site
+            .parties
+            .iter()
+            .map(|(id, p)| (id.clone(), p.name.clone()))
+            .collect(),
+        topics: site
+            .topics
+            .iter()
+            .map(|(id, t)| (id.clone(), t.name.clone()))
+            .collect(),
+        commitments: site
+            .commitments
+            .iter()
+            .map(|(id, c)| (id.clone(), c.text.clone()))
+            .collect(),
+    };
+    let fingerprint = refs.fingerprint();
+    // Everything is checked before anything is replaced: on error the site is untouched.
+    let mut fresh = Vec::new();
+    for (index, doc) in &plan {
+        let before = errors.len();
+        let checked = check_brief(doc, &known, &mut errors);
+        let body = render_bodies(std::iter::once(doc.as_ref()), &refs, &mut errors)
+            .pop()
+            .unwrap_or_default();
+        if let (Some(checked), true) = (checked, errors.len() == before) {
+            let mentions = site.briefs[*index].commitments.clone();
+            fresh.push((*index, into_brief(checked, body.clone(), mentions), body));
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let mut replaced = Vec::new();
+    for ((index, brief, body), (_, doc)) in fresh.into_iter().zip(&plan) {
+        replaced.push((index, std::mem::replace(&mut site.briefs[index], brief)));
+        cache.briefs.insert(
+            doc.file.path.clone(),
+            CachedBrief {
+                text: doc.file.text.clone(),
+                doc: doc.clone(),
+                body: Some((fingerprint, body)),
+            },
+        );
+    }
+    Ok(Some(replaced))
 }
 
 fn into_brief(b: Checked, body: Body, commitments: Vec<super::Mention>) -> Brief {
