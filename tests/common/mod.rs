@@ -2,6 +2,8 @@
 //! parsing its HTML.
 #![allow(dead_code)]
 
+pub mod browser;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
