@@ -5,7 +5,6 @@
 //! `cargo bench --bench reload_latency` (20 edits), or `-- --edits N`.
 
 #[path = "../tests/common/mod.rs"]
-#[allow(dead_code)]
 mod common;
 
 use std::path::Path;
