@@ -126,6 +126,27 @@ impl Output {
         self.files.insert(output_file(&page.path), entry);
     }
 
+    /// Take the files at `paths` from `from` (or drop them, where `from` has none); the paths
+    /// whose content changed.
+    pub fn update_from(&mut self, from: &Output, paths: &[String]) -> BTreeSet<String> {
+        let mut changed = BTreeSet::new();
+        for path in paths {
+            let new = from.files.get(path);
+            if self.files.get(path).map(|e| &e.content) != new.map(|e| &e.content) {
+                changed.insert(path.clone());
+            }
+            match new {
+                Some(entry) => {
+                    self.files.insert(path.clone(), entry.clone());
+                }
+                None => {
+                    self.files.remove(path);
+                }
+            }
+        }
+        changed
+    }
+
     /// Paths whose content differs between two output sets (added, removed or changed).
     pub fn diff(&self, other: &Output) -> BTreeSet<String> {
         let mut changed: BTreeSet<String> = BTreeSet::new();

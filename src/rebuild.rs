@@ -88,6 +88,16 @@ pub struct Update {
     pub elapsed: Duration,
 }
 
+/// The result of redoing (part of) a build.
+struct Redone {
+    stages: Stages,
+    /// Pages rendered.
+    rendered: usize,
+    /// The output files rendered or removed, when the rest of the output is unchanged; `None`
+    /// when the output must be assembled anew (everything rendered, static files changed).
+    touched: Option<Vec<String>>,
+}
+
 /// Keeps a site in memory between changes.
 pub struct Rebuilder {
     options: BuildOptions,
@@ -154,37 +164,47 @@ impl Rebuilder {
         let result = match self.stages.take() {
             Some(stages) if narrow => self.partial(&sources, change, &kinds, stages),
             previous => match Stages::run(&sources, &self.options, &mut self.cache) {
-                Ok(stages) => {
-                    let n = stages.pages.len();
-                    Ok((stages, n, true))
-                }
+                Ok(stages) => Ok(Redone {
+                    rendered: stages.pages.len(),
+                    stages,
+                    touched: None,
+                }),
                 Err(e) => Err((build::sorted(e), previous)),
             },
         };
-        let (stages, rendered, full) = result.map_err(|(e, previous)| {
+        let Redone {
+            stages,
+            rendered,
+            touched,
+        } = result.map_err(|(e, previous)| {
             self.stages = previous;
             e
         })?;
+        let full = rendered == stages.pages.len();
         trace.mark("resolve and render");
-        let output = match build::assemble(stages.pages_output.clone(), &sources) {
-            Ok(o) => o,
-            Err(e) => {
-                self.stages = Some(stages);
-                return Err(build::sorted(e));
+        let statics_changed = change.rescan || kinds.contains(&SourceKind::Static);
+        let (output, changed) = match (touched, self.output.take()) {
+            // Only some pages changed: patch the output, compare only what was redone.
+            (Some(touched), Some(mut output)) if !statics_changed => {
+                let changed = output.update_from(&stages.pages_output, &touched);
+                (output, changed)
+            }
+            (_, old) => {
+                let old_output = old.unwrap_or_default();
+                match build::assemble(stages.pages_output.clone(), &sources) {
+                    Ok(output) => {
+                        let changed = changed_between(&old_output, &output, change);
+                        (output, changed)
+                    }
+                    Err(e) => {
+                        self.stages = Some(stages);
+                        self.output = Some(old_output);
+                        return Err(build::sorted(e));
+                    }
+                }
             }
         };
-        trace.mark("assemble output");
-        let old_output = self.output.take().unwrap_or_default();
-        let mut changed = old_output.diff(&output);
-        // A static file is copied from disk: its entry is the same path after an edit.
-        for path in &change.paths {
-            if let Some(rel) = path.strip_prefix("static/")
-                && (output.content(rel).is_some() || old_output.content(rel).is_some())
-            {
-                changed.insert(rel.to_string());
-            }
-        }
-        trace.mark("diff outputs");
+        trace.mark("update output");
         self.stages = Some(stages);
         self.output = Some(output);
         Ok(Update {
@@ -215,22 +235,26 @@ impl Rebuilder {
         change: &Change,
         kinds: &BTreeSet<SourceKind>,
         mut old: Stages,
-    ) -> Result<(Stages, usize, bool), (Diagnostics, Option<Stages>)> {
+    ) -> Result<Redone, (Diagnostics, Option<Stages>)> {
         let content_changed = kinds
             .iter()
             .any(|k| matches!(k, SourceKind::Brief | SourceKind::Party | SourceKind::Topic));
         let templates_changed = kinds.contains(&SourceKind::Template);
         if !content_changed && !templates_changed {
             // Static files only: the pages stay as they are.
-            return Ok((old, 0, false));
+            return Ok(Redone {
+                stages: old,
+                rendered: 0,
+                touched: None,
+            });
         }
         let mut trace = Trace::new();
         if kinds.iter().all(|k| *k == SourceKind::Brief) {
             let paths: Vec<&str> = change.paths.iter().map(String::as_str).collect();
             match model::patch_briefs(&mut old.site, sources, &mut self.cache, &paths) {
-                Ok(Some(replaced)) => {
+                Ok(Some(patched)) => {
                     trace.mark("patch briefs");
-                    let scope = pages_touched_by_patch(&old.site, &replaced);
+                    let scope = pages_touched_by_patch(&old.site, &patched);
                     let jobs: Vec<Page> = old
                         .pages
                         .iter()
@@ -244,6 +268,7 @@ impl Rebuilder {
                         old.pages,
                         old.pages_output,
                         jobs,
+                        Vec::new(),
                         &mut trace,
                     );
                 }
@@ -289,11 +314,34 @@ impl Rebuilder {
             .collect();
         let mut pages_output = old.pages_output;
         let new_paths: BTreeSet<&str> = pages.iter().map(|p| p.path.as_str()).collect();
-        for gone in old_paths.difference(&new_paths) {
-            pages_output.remove(&output_file(gone));
+        let removed: Vec<String> = old_paths
+            .difference(&new_paths)
+            .map(|gone| output_file(gone))
+            .collect();
+        for gone in &removed {
+            pages_output.remove(gone);
         }
+        let added = new_paths.difference(&old_paths).next().is_some();
         trace.mark("list pages");
-        self.finish(site, theme, tera, pages, pages_output, jobs, &mut trace)
+        let redone = self.finish(
+            site,
+            theme,
+            tera,
+            pages,
+            pages_output,
+            jobs,
+            removed,
+            &mut trace,
+        )?;
+        // A new page may clash with a static file: the output is then assembled (and checked) anew.
+        Ok(if added {
+            Redone {
+                touched: None,
+                ..redone
+            }
+        } else {
+            redone
+        })
     }
 
     /// Render `jobs` into `pages_output` and put the stages together.
@@ -306,37 +354,71 @@ impl Rebuilder {
         pages: Vec<Page>,
         mut pages_output: Output,
         jobs: Vec<Page>,
+        removed: Vec<String>,
         trace: &mut Trace,
-    ) -> Result<(Stages, usize, bool), (Diagnostics, Option<Stages>)> {
+    ) -> Result<Redone, (Diagnostics, Option<Stages>)> {
         let rendered = render::render_pages(&site, &theme, &tera, &jobs)
             .map_err(|e| (build::sorted(e), None))?;
         trace.mark(&format!("render {} pages", rendered.len()));
         let count = rendered.len();
-        let full = count == pages.len();
+        let mut touched = removed;
         for page in rendered {
+            touched.push(output_file(&page.path));
             pages_output.replace_page(page);
         }
-        Ok((
-            Stages {
+        Ok(Redone {
+            stages: Stages {
                 site,
                 theme,
                 tera,
                 pages,
                 pages_output,
             },
-            count,
-            full,
-        ))
+            rendered: count,
+            touched: Some(touched),
+        })
     }
+}
+
+/// Output files that differ between two outputs. A static file is copied from disk, so its
+/// entry is the same after an edit: a changed one counts if the change names it.
+fn changed_between(old: &Output, new: &Output, change: &Change) -> BTreeSet<String> {
+    let mut changed = old.diff(new);
+    for path in &change.paths {
+        if let Some(rel) = path.strip_prefix("static/")
+            && (new.content(rel).is_some() || old.content(rel).is_some())
+        {
+            changed.insert(rel.to_string());
+        }
+    }
+    changed
 }
 
 /// Pages showing what a patched brief changed. Its structure is the same (same parties,
 /// topics, commitments, place in the order), so: its own page, and where its title or summary
 /// changed, the lists that show them.
-fn pages_touched_by_patch(site: &Site, replaced: &[(usize, crate::model::Brief)]) -> Scope {
+fn pages_touched_by_patch(site: &Site, patched: &crate::model::Patched) -> Scope {
     let mut scope = Scope::default();
     let per_page = site.config.options.per_page.max(1);
-    for (index, old) in replaced {
+    // A replayed commitment shows on its page, the tracker, the briefs naming it (their
+    // badges), the records of the parties that made it, and its topic.
+    for id in &patched.commitments {
+        let Some(c) = site.commitments.get(id) else {
+            continue;
+        };
+        scope.paths.insert(site_path::commitment(id));
+        scope.paths.insert(site_path::COMMITMENTS.to_string());
+        scope.paths.extend(c.by.iter().map(|p| site_path::party(p)));
+        scope
+            .paths
+            .extend(c.topic.iter().map(|t| site_path::topic(t)));
+        for entry in &c.timeline {
+            scope
+                .paths
+                .insert(site_path::brief(&site.briefs[entry.brief].slug));
+        }
+    }
+    for (index, old) in &patched.replaced {
         let new = &site.briefs[*index];
         scope.paths.insert(site_path::brief(&new.slug));
         let listed = |b: &crate::model::Brief| {
@@ -348,13 +430,23 @@ fn pages_touched_by_patch(site: &Site, replaced: &[(usize, crate::model::Brief)]
             )
         };
         if listed(old) != listed(new) {
+            // The pages of the lists it is on, at the same place as before.
+            let page_of = |list: &[usize]| {
+                list.iter()
+                    .position(|i| i == index)
+                    .map_or(1, |at| at / per_page + 1)
+            };
             scope.paths.insert(site_path::index(index / per_page + 1));
-            scope
-                .paths
-                .extend(new.parties.iter().map(|p| site_path::party(p)));
-            scope
-                .paths
-                .extend(new.topics.iter().map(|t| site_path::topic(t)));
+            for p in new.parties.iter().filter_map(|p| site.parties.get(p)) {
+                scope
+                    .paths
+                    .insert(site_path::party_page(&p.id, page_of(&p.briefs)));
+            }
+            for t in new.topics.iter().filter_map(|t| site.topics.get(t)) {
+                scope
+                    .paths
+                    .insert(site_path::topic_page(&t.id, page_of(&t.briefs)));
+            }
             scope
                 .paths
                 .extend(new.commitments.iter().map(|m| site_path::commitment(&m.id)));
@@ -475,8 +567,27 @@ fn pages_touched_by_content(old: &Site, new: &Site, change: &Change) -> Option<B
             }
         }
     }
-    pages.extend(parties.iter().map(|p| site_path::party(p)));
-    pages.extend(topics.iter().map(|t| site_path::topic(t)));
+    // Every page of their lists: a brief added to or dropped from one shifts those after it.
+    let per_page = new.config.options.per_page.max(1);
+    let count = |len: usize| len.div_ceil(per_page).max(1);
+    for p in &parties {
+        let n = [old, new]
+            .iter()
+            .filter_map(|s| s.parties.get(p))
+            .map(|p| count(p.briefs.len()))
+            .max()
+            .unwrap_or(1);
+        pages.extend((1..=n).map(|i| site_path::party_page(p, i)));
+    }
+    for t in &topics {
+        let n = [old, new]
+            .iter()
+            .filter_map(|s| s.topics.get(t))
+            .map(|t| count(t.briefs.len()))
+            .max()
+            .unwrap_or(1);
+        pages.extend((1..=n).map(|i| site_path::topic_page(t, i)));
+    }
     pages.extend(
         [
             site_path::PARTIES,
@@ -486,7 +597,6 @@ fn pages_touched_by_content(old: &Site, new: &Site, change: &Change) -> Option<B
         .map(String::from),
     );
     // Every index page between the brief's old and new place in the order.
-    let per_page = new.config.options.per_page.max(1);
     if let (Some(&lo), Some(&hi)) = (positions.iter().min(), positions.iter().max()) {
         pages.extend((lo / per_page + 1..=hi / per_page + 1).map(site_path::index));
     }

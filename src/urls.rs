@@ -65,6 +65,21 @@ pub mod site_path {
     pub fn commitment(id: &str) -> String {
         format!("commitments/{id}/")
     }
+    /// Page `n` of a party's briefs: the party's page, then `parties/<id>/page/2/`...
+    pub fn party_page(id: &str, n: usize) -> String {
+        if n <= 1 {
+            party(id)
+        } else {
+            format!("parties/{id}/page/{n}/")
+        }
+    }
+    pub fn topic_page(id: &str, n: usize) -> String {
+        if n <= 1 {
+            topic(id)
+        } else {
+            format!("topics/{id}/page/{n}/")
+        }
+    }
     pub const PARTIES: &str = "parties/";
     pub const TOPICS: &str = "topics/";
     pub const COMMITMENTS: &str = "commitments/";

@@ -398,3 +398,49 @@ fn references_keep_their_ids_under_smart_punctuation() {
         ["/briefs/topics/us--jp/"]
     );
 }
+
+#[test]
+fn party_and_topic_pages_page_their_briefs() {
+    let site = Site::new();
+    for (name, date) in [
+        ("a", "2025-01-01"),
+        ("b", "2025-02-01"),
+        ("c", "2025-03-01"),
+    ] {
+        site.brief(name, &format!("title: Brief {name}\ndate: {date}\nparties: [us]\ntopics: [trade]\ncommitments:\n  - id: c-{name}\n    text: Do {name}.\n    by: [us]"), "");
+    }
+    site.build();
+    let first = site.html("public/parties/us/index.html");
+    assert_eq!(first.texts(".brief-card__title"), ["Brief c", "Brief b"]);
+    assert!(first.has(".record"));
+    assert_eq!(
+        first.attrs(".pagination a[rel=next]", "href"),
+        ["/briefs/parties/us/page/2/"]
+    );
+    let second = site.html("public/parties/us/page/2/index.html");
+    assert_eq!(second.texts(".brief-card__title"), ["Brief a"]);
+    assert!(
+        !second.has(".record"),
+        "the record is on the first page only"
+    );
+    assert!(second.text("h1").contains("page 2 of 2"));
+    let topic = site.html("public/topics/trade/page/2/index.html");
+    assert_eq!(topic.texts(".brief-card__title"), ["Brief a"]);
+}
+
+#[test]
+fn long_paginations_link_a_window_of_pages() {
+    let site = Site::new();
+    for i in 0..30 {
+        site.brief(
+            &format!("b{i:02}"),
+            &format!("title: Brief {i}\ndate: 2025-01-{:02}", i + 1),
+            "",
+        );
+    }
+    site.build();
+    let page = site.html("public/page/8/index.html");
+    let numbers = page.texts(".pagination li a:not([rel])");
+    assert_eq!(numbers, ["1", "6", "7", "8", "9", "10", "15"]);
+    assert_eq!(page.count(".pagination .gap"), 2);
+}

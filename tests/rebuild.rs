@@ -144,6 +144,35 @@ fn every_kind_of_edit_matches_a_full_build() {
     let site = site();
     let mut rb = Rebuilder::new(options(&site));
     rb.build_all().unwrap();
+    // What briefs say of commitments: replayed in place, statuses carried forward.
+    site.brief(
+        "a",
+        &brief_front("A", "2025-01-01", "us, jp", "  - id: c1\n    text: Meet often.\n    by: [us, jp]\n    topic: defense\n    status: stalled\n    due: 2025-12-01\n    note: Slow start."),
+        "Body of A with [[jp]].",
+    );
+    step(&site, &mut rb, &["content/briefs/a.md"]);
+    site.brief(
+        "c",
+        &brief_front(
+            "C",
+            "2025-03-01",
+            "jp",
+            "  - id: c1\n    quote: We will meet.\n    source: https://example.org/c",
+        ),
+        "Body of C.",
+    );
+    step(&site, &mut rb, &["content/briefs/c.md"]);
+    site.brief(
+        "e",
+        &brief_front(
+            "E",
+            "2025-05-01",
+            "us",
+            "  - id: c2\n    status: fulfilled\n    due: 2026-01-01",
+        ),
+        "Body of E.",
+    );
+    step(&site, &mut rb, &["content/briefs/e.md"]);
     // The fast path: same structure, another title; then lines moved around.
     site.brief(
         "c",
@@ -285,4 +314,27 @@ fn a_failed_rebuild_keeps_the_last_good_output_and_catches_up_after_the_fix() {
         "Body of D.",
     );
     step(&site, &mut rb, &["content/briefs/d.md"]);
+}
+
+#[test]
+fn a_new_page_over_a_static_file_is_an_error_in_a_rebuild_too() {
+    let site = site();
+    site.write("static/briefs/g/index.html", "static");
+    let mut rb = Rebuilder::new(options(&site));
+    rb.build_all().unwrap();
+    site.brief(
+        "g",
+        &brief_front("G", "2025-08-01", "my", "  []"),
+        "Body of G.",
+    );
+    let err = rb
+        .apply(&Change {
+            paths: ["content/briefs/g.md".to_string()].into(),
+            rescan: false,
+        })
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("static/briefs/g/index.html"),
+        "{err}"
+    );
 }

@@ -274,6 +274,74 @@ fn check_references(
     }
 }
 
+/// The checks of one mention that `assemble` makes, for a brief patched alone.
+pub fn check_mention(
+    doc: &Doc<RawBrief>,
+    raw: &RawCommitment,
+    config: &Config,
+    known: &Known,
+    errors: &mut Diagnostics,
+) {
+    check_references(doc, raw, config, known, errors);
+    if let Some(due) = &raw.due {
+        parse_due(doc, due, errors);
+    }
+}
+
+/// Recompute commitment `id` from the briefs already on its timeline (the same briefs, in the
+/// same order), reading each one's mention anew: statuses carried forward, the latest due
+/// date, notes, quotes and sources; and the mentions those briefs hold. `doc_of` gives the
+/// parsed brief of a source path.
+pub fn replay(
+    site: &mut super::Site,
+    id: &str,
+    doc_of: impl Fn(&str) -> Option<std::sync::Arc<Doc<RawBrief>>>,
+) {
+    let Some(commitment) = site.commitments.get_mut(id) else {
+        return;
+    };
+    let mut status = site
+        .config
+        .statuses
+        .first()
+        .map(|s| s.id.clone())
+        .unwrap_or_default();
+    let mut due = None;
+    for entry in &mut commitment.timeline {
+        let brief = &mut site.briefs[entry.brief];
+        let Some(doc) = doc_of(&brief.source) else {
+            continue;
+        };
+        let Some(raw) = doc.raw.commitments.iter().find(|c| c.id.value == id) else {
+            continue;
+        };
+        if let Some(d) = raw
+            .due
+            .as_ref()
+            .and_then(|d| super::resolve::parse_date(&d.value).ok())
+        {
+            due = Some(d);
+        }
+        if let Some(s) = &raw.status {
+            status = s.value.clone();
+        }
+        entry.status = status.clone();
+        entry.status_given = raw.status.is_some();
+        entry.note = raw.note.clone();
+        entry.quote = raw.quote.clone();
+        entry.source = raw.source.as_ref().map(|s| s.value.clone());
+        if let Some(m) = brief.commitments.iter_mut().find(|m| m.id == id) {
+            m.status = entry.status.clone();
+            m.status_given = entry.status_given;
+            m.note = entry.note.clone();
+            m.quote = entry.quote.clone();
+            m.source = entry.source.clone();
+        }
+    }
+    commitment.status = status;
+    commitment.due = due;
+}
+
 fn parse_due(
     doc: &Doc<RawBrief>,
     due: &serde_saphyr::Spanned<String>,

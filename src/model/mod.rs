@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use jiff::civil::Date;
 use serde::Serialize;
 
-pub use resolve::{ModelCache, ResolveOptions, patch_briefs, resolve, resolve_cached};
+pub use resolve::{ModelCache, Patched, ResolveOptions, patch_briefs, resolve, resolve_cached};
 
 use crate::config::Config;
 use crate::content::raw::Extra;

@@ -535,7 +535,7 @@ impl LinkResolver for Refs<'_> {
 /// The fields of a brief that other pages' structure depends on: where it sorts, whether it
 /// is shown, whom and what it names, what it says of commitments. Positions are left out, so
 /// moving lines around is no change.
-fn shape(raw: &RawBrief) -> impl PartialEq + '_ {
+fn shape(raw: &RawBrief, with_mentions: bool) -> impl PartialEq + '_ {
     fn values(list: &[serde_saphyr::Spanned<String>]) -> Vec<&str> {
         list.iter().map(|s| s.value.as_str()).collect()
     }
@@ -551,9 +551,16 @@ fn shape(raw: &RawBrief) -> impl PartialEq + '_ {
                 opt(&c.text),
                 values(&c.by),
                 opt(&c.topic),
-                opt(&c.status),
-                opt(&c.due),
-                (c.note.as_deref(), c.quote.as_deref(), opt(&c.source)),
+                // What a brief says of a commitment changes statuses, not the site's structure.
+                with_mentions.then(|| {
+                    (
+                        opt(&c.status),
+                        opt(&c.due),
+                        c.note.as_deref(),
+                        c.quote.as_deref(),
+                        opt(&c.source),
+                    )
+                }),
             )
         })
         .collect();
@@ -570,16 +577,26 @@ fn shape(raw: &RawBrief) -> impl PartialEq + '_ {
     )
 }
 
-/// The fast path of a rebuild after briefs were edited: a brief whose [`shape`] did not
-/// change is re-checked, re-rendered and replaced in place; nothing else about the site can
-/// have changed. Returns the replaced versions, or `None` when some brief's shape changed
+/// What [`patch_briefs`] changed.
+pub struct Patched {
+    /// The replaced briefs, by index, in their old versions.
+    pub replaced: Vec<(super::BriefIndex, Brief)>,
+    /// Commitments whose statuses were replayed because a brief changed what it says of them.
+    pub commitments: BTreeSet<String>,
+}
+
+/// The fast path of a rebuild after briefs were edited. A brief whose [`shape`] did not change
+/// is re-checked, re-rendered and replaced in place; one that only changed what it says of
+/// its commitments (status, note, due...) also has those commitments' timelines replayed.
+/// Nothing else about the site can have changed. `None` when some brief's structure changed
 /// (or it is new or gone) and the whole site must be resolved again.
 pub fn patch_briefs(
     site: &mut Site,
     sources: &Sources,
     cache: &mut ModelCache,
     paths: &[&str],
-) -> Result<Option<Vec<(super::BriefIndex, Brief)>>, Diagnostics> {
+) -> Result<Option<Patched>, Diagnostics> {
+    let mut replay = BTreeSet::new();
     let mut errors = Diagnostics::new();
     let mut plan = Vec::new();
     for &path in paths {
@@ -603,8 +620,11 @@ pub fn patch_briefs(
                 continue;
             }
         };
-        if shape(&doc.raw) != shape(&cached.doc.raw) {
+        if shape(&doc.raw, false) != shape(&cached.doc.raw, false) {
             return Ok(None);
+        }
+        if shape(&doc.raw, true) != shape(&cached.doc.raw, true) {
+            replay.extend(doc.raw.commitments.iter().map(|c| c.id.value.clone()));
         }
         plan.push((index, doc));
     }
@@ -641,6 +661,9 @@ pub fn patch_briefs(
     for (index, doc) in &plan {
         let before = errors.len();
         let checked = check_brief(doc, &known, &mut errors);
+        for mention in &doc.raw.commitments {
+            commitments::check_mention(doc, mention, &site.config, &known, &mut errors);
+        }
         let body = render_bodies(std::iter::once(doc.as_ref()), &refs, &mut errors)
             .pop()
             .unwrap_or_default();
@@ -664,7 +687,15 @@ pub fn patch_briefs(
             },
         );
     }
-    Ok(Some(replaced))
+    for id in &replay {
+        commitments::replay(site, id, |source| {
+            cache.briefs.get(source).map(|c| c.doc.clone())
+        });
+    }
+    Ok(Some(Patched {
+        replaced,
+        commitments: replay,
+    }))
 }
 
 fn into_brief(b: Checked, body: Body, commitments: Vec<super::Mention>) -> Brief {

@@ -196,6 +196,8 @@ pub struct Pagination {
 pub struct PageLink {
     pub number: usize,
     pub url: String,
+    /// Pages are left out before this one (show an ellipsis).
+    pub gap_before: bool,
 }
 
 /// Builds views from the model.

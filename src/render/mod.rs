@@ -38,8 +38,11 @@ pub fn render_pages(
     tera: &Tera,
     jobs: &[Page],
 ) -> Result<Vec<RenderedPage>, Diagnostics> {
+    // The longest pages first, so they do not finish alone at the end of a parallel run.
+    let mut jobs: Vec<&Page> = jobs.iter().collect();
+    jobs.sort_by_key(|p| std::cmp::Reverse(p.weight(site)));
     let results: Vec<Result<RenderedPage, (&Page, tera::Error)>> = jobs
-        .par_iter()
+        .into_par_iter()
         .map(|page| {
             let context = pages::context(site, page).map_err(|e| (page, e))?;
             render_page(tera, page, &context).map_err(|e| (page, e))

@@ -19,40 +19,52 @@ pub struct Page {
 
 #[derive(Debug, Clone)]
 pub enum PageKind {
-    /// Page `n` (1-based) of the index, showing `briefs[range]`.
-    Index {
-        number: usize,
-        total: usize,
-        start: usize,
-        end: usize,
-    },
+    /// A page of the index of briefs.
+    Index(Slice),
     Brief(usize),
-    Party(String),
+    /// A page of a party: its profile and record on the first, its briefs on all.
+    Party(String, Slice),
     Parties,
-    Topic(String),
+    Topic(String, Slice),
     Topics,
     Commitment(String),
     Commitments,
 }
 
+/// Page `number` of `total` of a list, showing its items `start..end`.
+#[derive(Debug, Clone, Copy)]
+pub struct Slice {
+    pub number: usize,
+    pub total: usize,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// The pages of a list of `len` items, `per_page` a page; an empty list has one page.
+pub fn slices(len: usize, per_page: usize) -> impl Iterator<Item = Slice> {
+    let per_page = per_page.max(1);
+    let total = len.div_ceil(per_page).max(1);
+    (1..=total).map(move |number| {
+        let start = (number - 1) * per_page;
+        Slice {
+            number,
+            total,
+            start,
+            end: (start + per_page).min(len),
+        }
+    })
+}
+
 /// Every page of the site, in a stable order.
 pub fn pages(site: &Site) -> Vec<Page> {
     let mut out = Vec::new();
-    let per_page = site.config.options.per_page.max(1);
-    let total = site.briefs.len().div_ceil(per_page).max(1);
-    for number in 1..=total {
-        let start = (number - 1) * per_page;
-        let end = (start + per_page).min(site.briefs.len());
+    let per_page = site.config.options.per_page;
+    for s in slices(site.briefs.len(), per_page) {
         out.push(Page {
-            path: site_path::index(number),
+            path: site_path::index(s.number),
             template: "index.html".into(),
-            origin: format!("the index (page {number})"),
-            kind: PageKind::Index {
-                number,
-                total,
-                start,
-                end,
-            },
+            origin: format!("the index (page {})", s.number),
+            kind: PageKind::Index(s),
         });
     }
     for (i, b) in site.briefs.iter().enumerate() {
@@ -64,12 +76,14 @@ pub fn pages(site: &Site) -> Vec<Page> {
         ));
     }
     for p in site.parties.values() {
-        out.push(page(
-            site_path::party(&p.id),
-            "party.html",
-            &p.source,
-            PageKind::Party(p.id.clone()),
-        ));
+        for s in slices(p.briefs.len(), per_page) {
+            out.push(page(
+                site_path::party_page(&p.id, s.number),
+                "party.html",
+                &p.source,
+                PageKind::Party(p.id.clone(), s),
+            ));
+        }
     }
     out.push(page(
         site_path::PARTIES.into(),
@@ -78,12 +92,14 @@ pub fn pages(site: &Site) -> Vec<Page> {
         PageKind::Parties,
     ));
     for t in site.topics.values() {
-        out.push(page(
-            site_path::topic(&t.id),
-            "topic.html",
-            &t.source,
-            PageKind::Topic(t.id.clone()),
-        ));
+        for s in slices(t.briefs.len(), per_page) {
+            out.push(page(
+                site_path::topic_page(&t.id, s.number),
+                "topic.html",
+                &t.source,
+                PageKind::Topic(t.id.clone(), s),
+            ));
+        }
     }
     out.push(page(
         site_path::TOPICS.into(),
@@ -116,6 +132,19 @@ pub fn pages(site: &Site) -> Vec<Page> {
     out
 }
 
+impl Page {
+    /// A rough measure of the work of rendering this page: the items it lists.
+    pub fn weight(&self, site: &Site) -> usize {
+        match &self.kind {
+            PageKind::Commitments => site.commitments.len(),
+            PageKind::Parties => site.parties.len(),
+            PageKind::Topics => site.topics.len(),
+            PageKind::Index(s) | PageKind::Party(_, s) | PageKind::Topic(_, s) => s.end - s.start,
+            PageKind::Brief(_) | PageKind::Commitment(_) => 1,
+        }
+    }
+}
+
 fn page(path: String, template: &str, origin: &str, kind: PageKind) -> Page {
     Page {
         path,
@@ -131,43 +160,56 @@ pub fn context(site: &Site, page: &Page) -> tera::TeraResult<Context> {
     let mut ctx = Context::new();
     ctx.insert("site", &v.site());
     match &page.kind {
-        PageKind::Index {
-            number,
-            total,
-            start,
-            end,
-        } => {
+        PageKind::Index(s) => {
             ctx.insert(
                 "page",
                 &v.page("index", &site.config.title, page.path.clone()),
             );
-            let indexes: Vec<usize> = (*start..*end).collect();
+            let indexes: Vec<usize> = (s.start..s.end).collect();
             ctx.insert("briefs", &v.briefs(&indexes));
-            ctx.insert("pagination", &pagination(site, *number, *total));
+            ctx.insert("pagination", &pagination(site, s, site_path::index));
         }
         PageKind::Brief(i) => {
             let b = &site.briefs[*i];
             ctx.insert("page", &v.page("brief", &b.title, page.path.clone()));
             ctx.insert("brief", &v.brief(b));
         }
-        PageKind::Party(id) => {
+        PageKind::Party(id, s) => {
             let p = &site.parties[id];
             ctx.insert("page", &v.page("party", &p.name, page.path.clone()));
             ctx.insert("party", &v.party(p));
-            ctx.insert("briefs", &v.briefs(&p.briefs));
-            ctx.insert("commitments_by_status", &v.status_groups(&p.commitments));
+            ctx.insert("briefs", &v.briefs(&p.briefs[s.start..s.end]));
+            ctx.insert(
+                "pagination",
+                &pagination(site, s, |n| site_path::party_page(id, n)),
+            );
+            let record = if s.number == 1 {
+                v.status_groups(&p.commitments)
+            } else {
+                Vec::new()
+            };
+            ctx.insert("commitments_by_status", &record);
         }
         PageKind::Parties => {
             ctx.insert("page", &v.page("parties", "Parties", page.path.clone()));
             let parties: Vec<_> = site.parties.values().map(|p| v.party(p)).collect();
             ctx.insert("parties", &parties);
         }
-        PageKind::Topic(id) => {
+        PageKind::Topic(id, s) => {
             let t = &site.topics[id];
             ctx.insert("page", &v.page("topic", &t.name, page.path.clone()));
             ctx.insert("topic", &v.topic(t));
-            ctx.insert("briefs", &v.briefs(&t.briefs));
-            ctx.insert("commitments", &v.commitments(&t.commitments));
+            ctx.insert("briefs", &v.briefs(&t.briefs[s.start..s.end]));
+            ctx.insert(
+                "pagination",
+                &pagination(site, s, |n| site_path::topic_page(id, n)),
+            );
+            let commitments = if s.number == 1 {
+                v.commitments(&t.commitments)
+            } else {
+                Vec::new()
+            };
+            ctx.insert("commitments", &commitments);
         }
         PageKind::Topics => {
             ctx.insert("page", &v.page("topics", "Topics", page.path.clone()));
@@ -196,20 +238,37 @@ pub fn context(site: &Site, page: &Page) -> tera::TeraResult<Context> {
     Ok(ctx)
 }
 
-fn pagination(site: &Site, current: usize, total: usize) -> Pagination {
-    let url = |n: usize| site.urls.path(&site_path::index(n));
+fn pagination(site: &Site, s: &Slice, path_of: impl Fn(usize) -> String) -> Pagination {
+    let url = |n: usize| site.urls.path(&path_of(n));
     Pagination {
-        current,
-        total,
-        prev_url: (current > 1).then(|| url(current - 1)),
-        next_url: (current < total).then(|| url(current + 1)),
-        pages: (1..=total)
-            .map(|number| PageLink {
-                number,
-                url: url(number),
+        current: s.number,
+        total: s.total,
+        prev_url: (s.number > 1).then(|| url(s.number - 1)),
+        next_url: (s.number < s.total).then(|| url(s.number + 1)),
+        pages: window(s.number, s.total)
+            .into_iter()
+            .scan(0, |last, number| {
+                let gap_before = number > *last + 1;
+                *last = number;
+                Some(PageLink {
+                    number,
+                    url: url(number),
+                    gap_before,
+                })
             })
             .collect(),
     }
+}
+
+/// The page numbers worth a link: the first, the last, and two either side of the current.
+fn window(current: usize, total: usize) -> Vec<usize> {
+    let mut numbers: Vec<usize> = [1, total]
+        .into_iter()
+        .chain(current.saturating_sub(2).max(1)..=(current + 2).min(total))
+        .collect();
+    numbers.sort_unstable();
+    numbers.dedup();
+    numbers
 }
 
 /// One entry of a commitment's timeline, newest first.

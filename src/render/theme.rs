@@ -165,12 +165,24 @@ fn register_functions(tera: &mut Tera, urls: &Urls, date_format: &str) {
         },
     );
     let default_format = date_format.to_string();
+    // A site shows the same few thousand dates over and over (lists, tables): each is
+    // formatted once in the default format, then looked up.
+    let formatted: std::sync::RwLock<std::collections::HashMap<String, String>> =
+        Default::default();
     tera.register_filter(
         "date",
         move |value: &str, kwargs: Kwargs, _: &State| -> TeraResult<String> {
-            let format: String = kwargs
-                .get("format")?
-                .unwrap_or_else(|| default_format.clone());
+            let format: Option<String> = kwargs.get("format")?;
+            let Some(format) = format else {
+                if let Some(s) = formatted.read().ok().and_then(|m| m.get(value).cloned()) {
+                    return Ok(s);
+                }
+                let s = format_date(value, &default_format).map_err(Error::message)?;
+                if let Ok(mut m) = formatted.write() {
+                    m.insert(value.to_string(), s.clone());
+                }
+                return Ok(s);
+            };
             format_date(value, &format).map_err(Error::message)
         },
     );
