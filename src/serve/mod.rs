@@ -107,7 +107,15 @@ pub fn serve(options: ServeOptions) -> Result<(), Error> {
     let mut rebuilder = Rebuilder::new(build);
     let first = rebuilder.build_all();
     let served = served_after(&rebuilder, &first, &root);
-    report(&first, options.quiet, "Built");
+    if let (Ok(update), false) = (&first, options.quiet) {
+        println!(
+            "Built {} pages in {:.0} ms",
+            update.rendered,
+            update.elapsed.as_secs_f64() * 1000.0
+        );
+    } else {
+        report(&first, options.quiet, "Built");
+    }
     let prefix = served.prefix.clone();
     let (signals, _) = broadcast::channel(64);
     let shared = Arc::new(Shared {
