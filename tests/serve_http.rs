@@ -1,0 +1,226 @@
+//! `accord serve` over plain HTTP (no browser): what it serves, what it refuses, how it stops.
+
+mod common;
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::time::{Duration, Instant};
+
+use common::Site;
+use common::browser::Server;
+
+/// One HTTP/1.1 request; the status code, headers (lower-cased names) and body.
+fn request(url_base: &str, method: &str, path: &str) -> (u16, Vec<(String, String)>, Vec<u8>) {
+    let authority = url_base
+        .trim_start_matches("http://")
+        .split('/')
+        .next()
+        .unwrap()
+        .to_string();
+    let mut stream = TcpStream::connect(&authority).expect("connect");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    write!(
+        stream,
+        "{method} {path} HTTP/1.1\r\nHost: {authority}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut raw = Vec::new();
+    let _ = stream.read_to_end(&mut raw);
+    let split = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("a response head");
+    let head = String::from_utf8_lossy(&raw[..split]).into_owned();
+    let mut lines = head.lines();
+    let status = lines
+        .next()
+        .unwrap()
+        .split_whitespace()
+        .nth(1)
+        .unwrap()
+        .parse()
+        .unwrap();
+    let headers = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
+        .collect();
+    (status, headers, raw[split + 4..].to_vec())
+}
+
+fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    headers
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+}
+
+fn site() -> Site {
+    let site = Site::new();
+    site.brief(
+        "kl",
+        "title: Kuala Lumpur talks\ndate: 2025-07-11\nparties: [us]",
+        "Body.\n",
+    );
+    site.write("static/data/x.json", "{}");
+    site.write("static/data/x.csv", "a,b\n");
+    site.write(
+        "static/logo.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+    );
+    site.write("static/app.wasm", "\0asm");
+    site
+}
+
+#[test]
+fn serves_the_site_under_its_base_path_and_nothing_else() {
+    let site = site();
+    let server = Server::start(&site);
+    assert!(server.url.ends_with("/briefs/"), "{}", server.url);
+    let (status, headers, _) = request(&server.url, "GET", "/");
+    assert_eq!(status, 301);
+    assert_eq!(header(&headers, "location"), Some("/briefs/"));
+    let (status, headers, body) = request(&server.url, "GET", "/briefs/briefs/kl/");
+    assert_eq!(status, 200);
+    assert_eq!(
+        header(&headers, "content-type"),
+        Some("text/html; charset=utf-8")
+    );
+    assert_eq!(header(&headers, "cache-control"), Some("no-store"));
+    let html = String::from_utf8(body).unwrap();
+    assert!(
+        html.contains("Kuala Lumpur talks") && html.contains("/briefs/__accord/reload.js"),
+        "{html}"
+    );
+    let (status, headers, _) = request(&server.url, "GET", "/briefs/briefs/kl");
+    assert_eq!(
+        (status, header(&headers, "location")),
+        (301, Some("/briefs/briefs/kl/"))
+    );
+    for (path, ty) in [
+        ("/briefs/data/x.json", "application/json; charset=utf-8"),
+        ("/briefs/data/x.csv", "text/csv; charset=utf-8"),
+        ("/briefs/logo.svg", "image/svg+xml"),
+        ("/briefs/app.wasm", "application/wasm"),
+        ("/briefs/accord.css", "text/css; charset=utf-8"),
+        (
+            "/briefs/__accord/reload.js",
+            "text/javascript; charset=utf-8",
+        ),
+    ] {
+        let (status, headers, _) = request(&server.url, "GET", path);
+        assert_eq!(
+            (status, header(&headers, "content-type")),
+            (200, Some(ty)),
+            "{path}"
+        );
+    }
+    for path in [
+        "/accord.toml",
+        "/briefs/../accord.toml",
+        "/briefs/%2e%2e/accord.toml",
+        "/briefs/%2E%2E%2Faccord.toml",
+        "/briefs/..%2f..%2fetc%2fpasswd",
+        "/briefs//etc/passwd",
+        "/briefs/content/briefs/kl.md",
+        "/briefs/.accord-manifest",
+        "/briefs/nope/",
+    ] {
+        assert_eq!(request(&server.url, "GET", path).0, 404, "{path}");
+    }
+    let (status, headers, body) = request(&server.url, "HEAD", "/briefs/briefs/kl/");
+    assert_eq!(status, 200);
+    assert!(body.is_empty(), "HEAD with a body");
+    assert!(header(&headers, "content-length").is_some_and(|l| l != "0"));
+    for method in ["POST", "PUT", "DELETE"] {
+        let (status, headers, _) = request(&server.url, method, "/briefs/");
+        assert_eq!(status, 405, "{method}");
+        assert_eq!(header(&headers, "allow"), Some("GET, HEAD"));
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_static_symlink_out_of_the_site_is_not_served() {
+    let site = site();
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("secret.txt"), "secret").unwrap();
+    std::os::unix::fs::symlink(
+        outside.path().join("secret.txt"),
+        site.path("static/secret.txt"),
+    )
+    .unwrap();
+    let server = Server::start(&site);
+    let (status, _, body) = request(&server.url, "GET", "/briefs/secret.txt");
+    assert_eq!(status, 404, "{}", String::from_utf8_lossy(&body));
+}
+
+#[test]
+fn build_output_never_contains_the_reload_script() {
+    let site = site();
+    site.build();
+    for (path, bytes) in common::snapshot(&site.path("public")) {
+        assert!(
+            !String::from_utf8_lossy(&bytes).contains("__accord"),
+            "{path}"
+        );
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_stops_the_server_cleanly_and_a_busy_port_moves_on() {
+    let site = site();
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let busy = listener.local_addr().unwrap().port();
+    let mut child = std::process::Command::new(common::bin())
+        .args(["serve", "--port", &busy.to_string(), "--root"])
+        .arg(site.root())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    let started = Instant::now();
+    let mut ready = false;
+    while started.elapsed() < Duration::from_secs(10) && !ready {
+        ready = (busy + 1..busy + 20).any(|p| TcpStream::connect(("127.0.0.1", p)).is_ok());
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(ready, "the server did not move to a free port");
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let stopped = Instant::now();
+    let code = loop {
+        if let Some(code) = child.try_wait().unwrap() {
+            break code;
+        }
+        assert!(
+            stopped.elapsed() < Duration::from_secs(5),
+            "still running 5 s after Ctrl-C"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    let mut out = String::new();
+    child
+        .stdout
+        .take()
+        .unwrap()
+        .read_to_string(&mut out)
+        .unwrap();
+    assert!(code.success(), "exit {code:?}\n{out}\n{err}");
+    assert!(err.contains(&format!("port {busy} is busy")), "{err}");
+    assert!(out.contains("Stopped."), "{out}");
+    drop(listener);
+}
