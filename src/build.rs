@@ -51,7 +51,7 @@ pub fn generate(sources: &Sources, options: &BuildOptions) -> Result<Generated, 
         site, pages_output, ..
     } = stages;
     let pages = pages_output.len();
-    let output = assemble(pages_output, sources).map_err(sorted)?;
+    let output = assemble(pages_output, sources, &site.config).map_err(sorted)?;
     Ok(Generated {
         site,
         output,
@@ -120,8 +120,21 @@ impl Stages {
 
 /// The full output: rendered pages, the theme's assets, `.nojekyll` and the site's static
 /// files (which may replace theme assets, but not pages).
-pub fn assemble(mut output: Output, sources: &Sources) -> Result<Output, Diagnostics> {
+pub fn assemble(
+    mut output: Output,
+    sources: &Sources,
+    config: &Config,
+) -> Result<Output, Diagnostics> {
     let mut errors = Diagnostics::new();
+    if let Some(domain) = &config.cname {
+        output.add_file(
+            "CNAME",
+            format!("{domain}\n").into_bytes(),
+            "`cname` in accord.toml",
+            false,
+            &mut errors,
+        );
+    }
     for (path, bytes) in DEFAULT_ASSETS {
         output.add_file(path, bytes.to_vec(), "the default theme", true, &mut errors);
     }

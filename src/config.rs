@@ -27,6 +27,8 @@ pub struct Config {
     pub options: Options,
     /// Free-form values for templates (`config.extra`).
     pub extra: serde_json::Value,
+    /// A custom domain for GitHub Pages, written to `CNAME`.
+    pub cname: Option<String>,
 }
 
 /// One value of the commitment status vocabulary.
@@ -76,6 +78,8 @@ struct RawConfig {
     options: Options,
     #[serde(default)]
     extra: BTreeMap<String, serde_json::Value>,
+    #[serde(default)]
+    cname: Option<String>,
 }
 
 const CONFIG_FIELDS: &[&str] = &[
@@ -87,6 +91,7 @@ const CONFIG_FIELDS: &[&str] = &[
     "statuses",
     "options",
     "extra",
+    "cname",
 ];
 
 fn default_language() -> String {
@@ -129,6 +134,7 @@ impl Config {
             statuses,
             options,
             extra,
+            cname,
         } = raw;
         let mut errors = Diagnostics::new();
         let base_url = match parse_base_url(&base_url) {
@@ -173,6 +179,9 @@ impl Config {
             statuses,
             options,
             extra: serde_json::Value::Object(extra.into_iter().collect()),
+            cname: cname
+                .map(|c| c.trim().to_string())
+                .filter(|c| !c.is_empty()),
         })
     }
 

@@ -16,6 +16,7 @@ use crate::content::{self, SourceKind, Sources};
 use crate::diagnostics::Diagnostics;
 use crate::model::{self, ModelCache, ResolveOptions, Site};
 use crate::output::Output;
+use crate::render::feeds::{FEED_ENTRIES, FeedFormat, FeedOf};
 use crate::render::{self, Page, Theme};
 use crate::urls::{output_file, site_path};
 
@@ -191,7 +192,7 @@ impl Rebuilder {
             }
             (_, old) => {
                 let old_output = old.unwrap_or_default();
-                match build::assemble(stages.pages_output.clone(), &sources) {
+                match build::assemble(stages.pages_output.clone(), &sources, &stages.site.config) {
                     Ok(output) => {
                         let changed = changed_between(&old_output, &output, change);
                         (output, changed)
@@ -421,6 +422,29 @@ fn pages_touched_by_patch(site: &Site, patched: &crate::model::Patched) -> Scope
     for (index, old) in &patched.replaced {
         let new = &site.briefs[*index];
         scope.paths.insert(site_path::brief(&new.slug));
+        // Feeds carry the newest briefs' text: those listing this one are redone.
+        let in_feed = |list: &[usize]| list.iter().take(FEED_ENTRIES).any(|i| i == index);
+        let mut feeds = Vec::new();
+        if *index < FEED_ENTRIES {
+            feeds.push(FeedOf::Site);
+        }
+        feeds.extend(
+            new.parties
+                .iter()
+                .filter(|p| site.parties.get(*p).is_some_and(|p| in_feed(&p.briefs)))
+                .map(|p| FeedOf::Party(p.clone())),
+        );
+        feeds.extend(
+            new.topics
+                .iter()
+                .filter(|t| site.topics.get(*t).is_some_and(|t| in_feed(&t.briefs)))
+                .map(|t| FeedOf::Topic(t.clone())),
+        );
+        for of in feeds {
+            scope
+                .paths
+                .extend([FeedFormat::Atom, FeedFormat::Json].map(|f| of.path(f)));
+        }
         let listed = |b: &crate::model::Brief| {
             (
                 b.title.clone(),
@@ -596,6 +620,14 @@ fn pages_touched_by_content(old: &Site, new: &Site, change: &Change) -> Option<B
         ]
         .map(String::from),
     );
+    // Feeds of everything touched, and the sitemap (a brief's date is its lastmod).
+    let feeds = std::iter::once(FeedOf::Site)
+        .chain(parties.iter().map(|p| FeedOf::Party(p.clone())))
+        .chain(topics.iter().map(|t| FeedOf::Topic(t.clone())));
+    for of in feeds {
+        pages.extend([FeedFormat::Atom, FeedFormat::Json].map(|f| of.path(f)));
+    }
+    pages.insert("sitemap.xml".to_string());
     // Every index page between the brief's old and new place in the order.
     if let (Some(&lo), Some(&hi)) = (positions.iter().min(), positions.iter().max()) {
         pages.extend((lo / per_page + 1..=hi / per_page + 1).map(site_path::index));

@@ -6,6 +6,7 @@
 
 use serde::Serialize;
 
+use super::feeds::{FeedFormat, FeedOf};
 use crate::config::Status;
 use crate::markdown::TocEntry;
 use crate::model::{Brief, Commitment, Party, PersonMention, Site, Source, Topic};
@@ -47,6 +48,16 @@ pub struct PageView<'a> {
     pub permalink: String,
     /// Its site path (`parties/jp/`).
     pub path: String,
+    /// For `<meta name=description>` and Open Graph: a brief's summary, a topic's
+    /// description, or the site's.
+    pub description: &'a str,
+    /// schema.org JSON-LD for the page (a `NewsArticle` for a brief, a `Country` or
+    /// `Organization` for a party), ready for a `<script type="application/ld+json">`.
+    pub json_ld: Option<String>,
+    /// Links to the Atom and JSON feeds that follow this page: a party's or a topic's own,
+    /// else the site's.
+    pub atom_feed: String,
+    pub json_feed: String,
 }
 
 /// A party as a link: name, short name, flag.
@@ -233,7 +244,63 @@ impl<'a> Views<'a> {
             url: self.site.urls.path(&path),
             permalink: self.site.urls.absolute(&path),
             path,
+            description: &self.site.config.description,
+            json_ld: None,
+            atom_feed: self.site.urls.path(&FeedOf::Site.path(FeedFormat::Atom)),
+            json_feed: self.site.urls.path(&FeedOf::Site.path(FeedFormat::Json)),
         }
+    }
+
+    /// Point the page's feed links at a party's or topic's feeds.
+    pub fn with_feeds(&self, mut page: PageView<'a>, of: &FeedOf) -> PageView<'a> {
+        page.atom_feed = self.site.urls.path(&of.path(FeedFormat::Atom));
+        page.json_feed = self.site.urls.path(&of.path(FeedFormat::Json));
+        page
+    }
+
+    /// A brief's page: its summary as description, a `NewsArticle` as JSON-LD.
+    pub fn brief_page(&self, b: &'a Brief, path: String) -> PageView<'a> {
+        let mut page = self.page("brief", &b.title, path);
+        page.description = b
+            .summary
+            .as_deref()
+            .unwrap_or(&self.site.config.description);
+        let about: Vec<serde_json::Value> = b
+            .parties
+            .iter()
+            .filter_map(|id| self.site.parties.get(id))
+            .map(|p| party_json_ld(p, &self.site.urls))
+            .collect();
+        let publisher = serde_json::json!({ "@type": "Organization", "name": self.site.config.title, "url": self.site.urls.absolute("") });
+        let mut ld = serde_json::json!({
+            "@context": "https://schema.org",
+            "@type": "NewsArticle",
+            "headline": b.title,
+            "url": page.permalink,
+            "mainEntityOfPage": page.permalink,
+            "datePublished": b.date.to_string(),
+            "dateModified": b.updated.unwrap_or(b.date).max(b.date).to_string(),
+            "inLanguage": self.site.config.language,
+            "author": publisher,
+            "publisher": publisher,
+            "about": about,
+            "keywords": b.topics.iter().filter_map(|t| self.site.topics.get(t)).map(|t| t.name.as_str()).collect::<Vec<_>>(),
+        });
+        if let Some(s) = &b.summary {
+            ld["description"] = serde_json::json!(s);
+        }
+        if let Some(place) = &b.location {
+            ld["contentLocation"] = serde_json::json!({ "@type": "Place", "name": place });
+        }
+        page.json_ld = Some(script_safe(&ld));
+        page
+    }
+
+    /// A party's page: a `Country` or `Organization` as JSON-LD.
+    pub fn party_page(&self, p: &'a Party, path: String) -> PageView<'a> {
+        let mut page = self.page("party", &p.name, path);
+        page.json_ld = Some(script_safe(&party_json_ld(p, &self.site.urls)));
+        page
     }
 
     pub fn party_ref(&self, id: &'a str) -> Option<PartyRef<'a>> {
@@ -400,6 +467,33 @@ impl<'a> Views<'a> {
             .map(|b| self.brief_summary(b))
             .collect()
     }
+}
+
+fn party_json_ld(p: &Party, urls: &crate::urls::Urls) -> serde_json::Value {
+    let kind = if p.kind == crate::model::PartyKind::State {
+        "Country"
+    } else {
+        "Organization"
+    };
+    let mut ld = serde_json::json!({
+        "@context": "https://schema.org",
+        "@type": kind,
+        "name": p.name,
+        "url": urls.absolute(&site_path::party(&p.id)),
+    });
+    if !p.aliases.is_empty() || p.short.is_some() {
+        ld["alternateName"] =
+            serde_json::json!(p.short.iter().chain(&p.aliases).collect::<Vec<_>>());
+    }
+    if let Some(site) = &p.url {
+        ld["sameAs"] = serde_json::json!(site);
+    }
+    ld
+}
+
+/// JSON that can sit inside a `<script>` element: `</` cannot close it early.
+fn script_safe(v: &serde_json::Value) -> String {
+    v.to_string().replace("</", "<\\/")
 }
 
 fn count_headings(toc: &[TocEntry]) -> usize {

@@ -3,6 +3,7 @@
 //! render job per page. Rendering reads the [`Site`]; it never changes it.
 
 pub mod context;
+pub mod feeds;
 mod pages;
 pub mod theme;
 
@@ -44,6 +45,13 @@ pub fn render_pages(
     let results: Vec<Result<RenderedPage, (&Page, tera::Error)>> = jobs
         .into_par_iter()
         .map(|page| {
+            if let Some(text) = pages::generated(site, page) {
+                return Ok(RenderedPage {
+                    path: page.path.clone(),
+                    origin: page.origin.clone(),
+                    html: text,
+                });
+            }
             let context = pages::context(site, page).map_err(|e| (page, e))?;
             render_page(tera, page, &context).map_err(|e| (page, e))
         })

@@ -4,6 +4,7 @@ use serde::Serialize;
 use tera::Context;
 
 use super::context::{PageLink, Pagination, Views};
+use super::feeds::{FeedFormat, FeedOf};
 use crate::model::Site;
 use crate::urls::site_path;
 
@@ -29,6 +30,12 @@ pub enum PageKind {
     Topics,
     Commitment(String),
     Commitments,
+    /// `404.html`, which GitHub Pages serves for any missing address.
+    NotFound,
+    /// A feed, made in Rust (see [`super::feeds`]).
+    Feed(FeedOf, FeedFormat),
+    Sitemap,
+    Robots,
 }
 
 /// Page `number` of `total` of a list, showing its items `start..end`.
@@ -129,7 +136,63 @@ pub fn pages(site: &Site) -> Vec<Page> {
         "the commitment tracker",
         PageKind::Commitments,
     ));
+    out.push(page(
+        "404.html".into(),
+        "404.html",
+        "the 404 page",
+        PageKind::NotFound,
+    ));
+    let feeds = std::iter::once(FeedOf::Site)
+        .chain(site.parties.keys().map(|id| FeedOf::Party(id.clone())))
+        .chain(site.topics.keys().map(|id| FeedOf::Topic(id.clone())));
+    for of in feeds {
+        for format in [FeedFormat::Atom, FeedFormat::Json] {
+            out.push(page(
+                of.path(format),
+                "",
+                "a feed",
+                PageKind::Feed(of.clone(), format),
+            ));
+        }
+    }
+    out.push(page(
+        "sitemap.xml".into(),
+        "",
+        "the sitemap",
+        PageKind::Sitemap,
+    ));
+    out.push(page(
+        "robots.txt".into(),
+        "",
+        "robots.txt",
+        PageKind::Robots,
+    ));
     out
+}
+
+/// Pages made in Rust, not from a template: their text, or `None` for a template page.
+pub fn generated(site: &Site, page: &Page) -> Option<String> {
+    match &page.kind {
+        PageKind::Feed(of, format) => Some(super::feeds::render(site, of, *format)),
+        PageKind::Robots => Some(super::feeds::robots(site)),
+        PageKind::Sitemap => {
+            let listed: Vec<(String, Option<jiff::civil::Date>)> = pages(site)
+                .into_iter()
+                .map(|p| {
+                    let lastmod = match p.kind {
+                        PageKind::Brief(i) => site
+                            .briefs
+                            .get(i)
+                            .map(|b| b.updated.unwrap_or(b.date).max(b.date)),
+                        _ => None,
+                    };
+                    (p.path, lastmod)
+                })
+                .collect();
+            Some(super::feeds::sitemap(site, &listed))
+        }
+        _ => None,
+    }
 }
 
 impl Page {
@@ -140,7 +203,12 @@ impl Page {
             PageKind::Parties => site.parties.len(),
             PageKind::Topics => site.topics.len(),
             PageKind::Index(s) | PageKind::Party(_, s) | PageKind::Topic(_, s) => s.end - s.start,
-            PageKind::Brief(_) | PageKind::Commitment(_) => 1,
+            PageKind::Sitemap => site.briefs.len(),
+            PageKind::Feed(..) => super::feeds::FEED_ENTRIES,
+            PageKind::Brief(_)
+            | PageKind::Commitment(_)
+            | PageKind::NotFound
+            | PageKind::Robots => 1,
         }
     }
 }
@@ -171,12 +239,18 @@ pub fn context(site: &Site, page: &Page) -> tera::TeraResult<Context> {
         }
         PageKind::Brief(i) => {
             let b = &site.briefs[*i];
-            ctx.insert("page", &v.page("brief", &b.title, page.path.clone()));
+            ctx.insert("page", &v.brief_page(b, page.path.clone()));
             ctx.insert("brief", &v.brief(b));
         }
         PageKind::Party(id, s) => {
             let p = &site.parties[id];
-            ctx.insert("page", &v.page("party", &p.name, page.path.clone()));
+            ctx.insert(
+                "page",
+                &v.with_feeds(
+                    v.party_page(p, page.path.clone()),
+                    &FeedOf::Party(id.clone()),
+                ),
+            );
             ctx.insert("party", &v.party(p));
             ctx.insert("briefs", &v.briefs(&p.briefs[s.start..s.end]));
             ctx.insert(
@@ -197,7 +271,11 @@ pub fn context(site: &Site, page: &Page) -> tera::TeraResult<Context> {
         }
         PageKind::Topic(id, s) => {
             let t = &site.topics[id];
-            ctx.insert("page", &v.page("topic", &t.name, page.path.clone()));
+            let mut view = v.page("topic", &t.name, page.path.clone());
+            if let Some(d) = &t.description {
+                view.description = d;
+            }
+            ctx.insert("page", &v.with_feeds(view, &FeedOf::Topic(id.clone())));
             ctx.insert("topic", &v.topic(t));
             ctx.insert("briefs", &v.briefs(&t.briefs[s.start..s.end]));
             ctx.insert(
@@ -222,6 +300,13 @@ pub fn context(site: &Site, page: &Page) -> tera::TeraResult<Context> {
             ctx.insert("commitment", &v.commitment_summary(c));
             ctx.insert("timeline", &timeline(&v, c));
         }
+        PageKind::NotFound => {
+            ctx.insert(
+                "page",
+                &v.page("not_found", "Page not found", page.path.clone()),
+            );
+        }
+        PageKind::Feed(..) | PageKind::Sitemap | PageKind::Robots => {}
         PageKind::Commitments => {
             ctx.insert(
                 "page",

@@ -31,6 +31,7 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         "commitments.html",
         include_str!("../../templates/commitments.html"),
     ),
+    ("404.html", include_str!("../../templates/404.html")),
 ];
 
 /// The default theme's assets, written to the output unless the site's `static/` has a file of

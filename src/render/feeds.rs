@@ -1,0 +1,242 @@
+//! Machine-readable pages: Atom and JSON Feed 1.1 feeds (of the whole site, and of each party
+//! and topic), `sitemap.xml` and `robots.txt`. They are pages like the others (a render job
+//! each), made in Rust rather than from templates, since their formats are fixed.
+
+use atom_syndication::{Content, Entry, Feed, FixedDateTime, Link, Person, Text};
+use serde_json::json;
+
+use crate::markdown::escape_attr;
+use crate::model::{Brief, Site};
+use crate::urls::{output_file, site_path};
+
+/// Briefs in a feed: the newest ones.
+pub const FEED_ENTRIES: usize = 20;
+
+/// Which briefs a feed lists.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FeedOf {
+    Site,
+    Party(String),
+    Topic(String),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FeedFormat {
+    Atom,
+    Json,
+}
+
+impl FeedOf {
+    /// The site path of the feed: `atom.xml`, `parties/jp/feed.json`...
+    pub fn path(&self, format: FeedFormat) -> String {
+        let file = match format {
+            FeedFormat::Atom => "atom.xml",
+            FeedFormat::Json => "feed.json",
+        };
+        match self {
+            FeedOf::Site => file.to_string(),
+            FeedOf::Party(id) => format!("{}{file}", site_path::party(id)),
+            FeedOf::Topic(id) => format!("{}{file}", site_path::topic(id)),
+        }
+    }
+
+    /// The page the feed follows.
+    fn home(&self) -> String {
+        match self {
+            FeedOf::Site => String::new(),
+            FeedOf::Party(id) => site_path::party(id),
+            FeedOf::Topic(id) => site_path::topic(id),
+        }
+    }
+
+    fn title(&self, site: &Site) -> String {
+        let name = |n: &str| format!("{n} · {}", site.config.title);
+        match self {
+            FeedOf::Site => site.config.title.clone(),
+            FeedOf::Party(id) => name(
+                site.parties
+                    .get(id)
+                    .map_or(id.as_str(), |p| p.name.as_str()),
+            ),
+            FeedOf::Topic(id) => name(site.topics.get(id).map_or(id.as_str(), |t| t.name.as_str())),
+        }
+    }
+
+    fn briefs<'a>(&self, site: &'a Site) -> Vec<&'a Brief> {
+        let indexes: Vec<usize> = match self {
+            FeedOf::Site => (0..site.briefs.len()).collect(),
+            FeedOf::Party(id) => site
+                .parties
+                .get(id)
+                .map(|p| p.briefs.clone())
+                .unwrap_or_default(),
+            FeedOf::Topic(id) => site
+                .topics
+                .get(id)
+                .map(|t| t.briefs.clone())
+                .unwrap_or_default(),
+        };
+        indexes
+            .into_iter()
+            .take(FEED_ENTRIES)
+            .filter_map(|i| site.briefs.get(i))
+            .collect()
+    }
+}
+
+/// RFC 3339 time of a brief's day (briefs carry dates, feeds want instants).
+fn instant(date: jiff::civil::Date) -> FixedDateTime {
+    format!("{date}T00:00:00Z")
+        .parse()
+        .unwrap_or_else(|_| FixedDateTime::default())
+}
+
+/// Feed readers show content out of the site: its links must be absolute.
+fn absolute_links(html: &str, site: &Site) -> String {
+    let origin = site.config.base_url.origin().ascii_serialization();
+    html.replace("href=\"/", &format!("href=\"{origin}/"))
+        .replace("src=\"/", &format!("src=\"{origin}/"))
+}
+
+fn updated(briefs: &[&Brief]) -> Option<jiff::civil::Date> {
+    briefs
+        .iter()
+        .map(|b| b.updated.unwrap_or(b.date).max(b.date))
+        .max()
+}
+
+pub fn render(site: &Site, of: &FeedOf, format: FeedFormat) -> String {
+    match format {
+        FeedFormat::Atom => atom(site, of),
+        FeedFormat::Json => json_feed(site, of),
+    }
+}
+
+fn atom(site: &Site, of: &FeedOf) -> String {
+    let briefs = of.briefs(site);
+    let self_url = site.urls.absolute(&of.path(FeedFormat::Atom));
+    let author = Person {
+        name: site.config.title.clone(),
+        uri: Some(site.urls.absolute("")),
+        ..Person::default()
+    };
+    let entries = briefs
+        .iter()
+        .map(|b| {
+            let url = site.urls.absolute(&site_path::brief(&b.slug));
+            Entry {
+                title: Text::plain(b.title.clone()),
+                id: url.clone(),
+                updated: instant(b.updated.unwrap_or(b.date).max(b.date)),
+                published: Some(instant(b.date)),
+                authors: vec![author.clone()],
+                links: vec![Link {
+                    href: url,
+                    rel: "alternate".into(),
+                    mime_type: Some("text/html".into()),
+                    ..Link::default()
+                }],
+                summary: b.summary.clone().map(Text::plain),
+                content: Some(Content {
+                    value: Some(absolute_links(&b.body.html, site)),
+                    content_type: Some("html".into()),
+                    ..Content::default()
+                }),
+                ..Entry::default()
+            }
+        })
+        .collect();
+    let feed = Feed {
+        title: Text::plain(of.title(site)),
+        id: self_url.clone(),
+        updated: instant(updated(&briefs).unwrap_or(jiff::civil::date(1970, 1, 1))),
+        authors: vec![author],
+        links: vec![
+            Link {
+                href: self_url,
+                rel: "self".into(),
+                mime_type: Some("application/atom+xml".into()),
+                ..Link::default()
+            },
+            Link {
+                href: site.urls.absolute(&of.home()),
+                rel: "alternate".into(),
+                mime_type: Some("text/html".into()),
+                ..Link::default()
+            },
+        ],
+        subtitle: (!site.config.description.is_empty())
+            .then(|| Text::plain(site.config.description.clone())),
+        entries,
+        ..Feed::default()
+    };
+    let mut xml = feed.to_string();
+    if !xml.starts_with("<?xml") {
+        xml.insert_str(0, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+    }
+    xml
+}
+
+fn json_feed(site: &Site, of: &FeedOf) -> String {
+    let items: Vec<serde_json::Value> = of
+        .briefs(site)
+        .iter()
+        .map(|b| {
+            let url = site.urls.absolute(&site_path::brief(&b.slug));
+            let mut item = json!({
+                "id": url,
+                "url": url,
+                "title": b.title,
+                "content_html": absolute_links(&b.body.html, site),
+                "date_published": instant(b.date).to_rfc3339(),
+                "tags": b.topics.iter().filter_map(|t| site.topics.get(t)).map(|t| t.name.clone()).collect::<Vec<_>>(),
+            });
+            if let Some(summary) = &b.summary {
+                item["summary"] = json!(summary);
+            }
+            if let Some(u) = b.updated {
+                item["date_modified"] = json!(instant(u.max(b.date)).to_rfc3339());
+            }
+            item
+        })
+        .collect();
+    let feed = json!({
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": of.title(site),
+        "home_page_url": site.urls.absolute(&of.home()),
+        "feed_url": site.urls.absolute(&of.path(FeedFormat::Json)),
+        "description": site.config.description,
+        "language": site.config.language,
+        "authors": [{ "name": site.config.title, "url": site.urls.absolute("") }],
+        "items": items,
+    });
+    serde_json::to_string_pretty(&feed).unwrap_or_default()
+}
+
+/// `sitemap.xml`: every HTML page but the 404 page, briefs with their last change.
+pub fn sitemap(site: &Site, page_paths: &[(String, Option<jiff::civil::Date>)]) -> String {
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    for (path, lastmod) in page_paths {
+        if !output_file(path).ends_with(".html") || path == "404.html" {
+            continue;
+        }
+        xml.push_str("  <url><loc>");
+        xml.push_str(&escape_attr(&site.urls.absolute(path)));
+        xml.push_str("</loc>");
+        if let Some(d) = lastmod {
+            xml.push_str(&format!("<lastmod>{d}</lastmod>"));
+        }
+        xml.push_str("</url>\n");
+    }
+    xml.push_str("</urlset>\n");
+    xml
+}
+
+pub fn robots(site: &Site) -> String {
+    format!(
+        "User-agent: *\nAllow: /\nSitemap: {}\n",
+        site.urls.absolute("sitemap.xml")
+    )
+}
