@@ -198,7 +198,9 @@ impl Rebuilder {
                         (output, changed)
                     }
                     Err(e) => {
-                        self.stages = Some(stages);
+                        // These stages never made an output: the next change starts afresh,
+                        // so a later patch cannot slip past the clash.
+                        drop(stages);
                         self.output = Some(old_output);
                         return Err(build::sorted(e));
                     }
@@ -305,7 +307,7 @@ impl Rebuilder {
             scope.add(pages_touched_by_content(&old.site, &site, change));
         }
         if templates_changed {
-            scope.add(pages_using_templates(change, &pages));
+            scope.add(pages_using_templates(change, &pages, &theme));
         }
         let old_paths: BTreeSet<&str> = old.pages.iter().map(|p| p.path.as_str()).collect();
         let jobs: Vec<Page> = pages
@@ -501,14 +503,24 @@ impl Scope {
 
 /// Pages rendered with a changed template. A template other pages extend or include (or a new
 /// one) may be used anywhere: then every page.
-fn pages_using_templates(change: &Change, pages: &[Page]) -> Option<BTreeSet<String>> {
+fn pages_using_templates(
+    change: &Change,
+    pages: &[Page],
+    theme: &Theme,
+) -> Option<BTreeSet<String>> {
     let page_templates: BTreeSet<&str> = pages.iter().map(|p| p.template.as_str()).collect();
     let mut out = BTreeSet::new();
     for path in &change.paths {
         let Some(name) = path.strip_prefix("templates/") else {
             continue;
         };
-        if !page_templates.contains(name) {
+        // Another template naming it (extends, include) makes it a base of other pages too.
+        let quoted = format!("\"{name}\"");
+        let used_by_others = theme
+            .templates
+            .iter()
+            .any(|(other, text, _)| other != name && text.contains(&quoted));
+        if !page_templates.contains(name) || used_by_others {
             return None;
         }
         out.extend(
@@ -545,7 +557,13 @@ fn pages_touched_by_content(old: &Site, new: &Site, change: &Change) -> Option<B
             s.topics.len(),
         )
     };
-    if registry_changed || totals(old) != totals(new) {
+    // A commitment's text is the label of `[[commitment:id]]` in any body: when one changes,
+    // every page may show it.
+    let texts_changed = new
+        .commitments
+        .iter()
+        .any(|(id, c)| old.commitments.get(id).is_some_and(|o| o.text != c.text));
+    if registry_changed || texts_changed || totals(old) != totals(new) {
         return None;
     }
     let old_index: HashMap<&str, usize> = old

@@ -58,9 +58,10 @@ pub fn classify(root: &Path, events: &[RawEvent]) -> Change {
                 continue;
             }
             // Under content/ only Markdown is read; another name there may be a directory
-            // that was removed or renamed away, whose files are then gone too.
+            // that was removed or renamed away (`2025`, `2025.q3`), whose files are gone too.
+            // Only the usual kinds of attachment are surely files.
             if top == "content" && !rel.ends_with(".md") {
-                if Path::new(&rel).extension().is_none() {
+                if !is_attachment(&rel) {
                     change.rescan = true;
                 }
                 continue;
@@ -69,6 +70,17 @@ pub fn classify(root: &Path, events: &[RawEvent]) -> Change {
         }
     }
     change
+}
+
+fn is_attachment(rel: &str) -> bool {
+    const KINDS: &[&str] = &[
+        "png", "jpg", "jpeg", "gif", "svg", "webp", "avif", "pdf", "txt", "csv", "json", "docx",
+        "xlsx",
+    ];
+    Path::new(rel)
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| KINDS.contains(&e.to_ascii_lowercase().as_str()))
 }
 
 fn relative(root: &Path, path: &Path) -> Option<String> {
@@ -282,6 +294,7 @@ mod tests {
         assert!(classify(root, &[dir]).rescan);
         // A removed folder is gone before it can be looked at: no extension under content/.
         assert!(classify(root, &[ev(&["content/briefs/2024"])]).rescan);
+        assert!(classify(root, &[ev(&["content/briefs/2025.q3"])]).rescan);
         assert!(!classify(root, &[ev(&["content/briefs/photo.jpg"])]).rescan);
         assert!(classify(root, &[ev(&["templates"])]).rescan);
         let mut lost = ev(&[]);

@@ -128,7 +128,10 @@ impl Sources {
                 }
                 SourceKind::Static => {
                     let name = rel.trim_start_matches("static/").to_string();
-                    self.static_files.retain(|f| f.rel != name);
+                    // A path that is not a file may be a folder that went away, with its files.
+                    let inside = format!("{name}/");
+                    self.static_files
+                        .retain(|f| f.rel != name && (exists || !f.rel.starts_with(&inside)));
                     if exists {
                         self.static_files.push(StaticFile { rel: name, disk });
                         self.static_files.sort_by(|a, b| a.rel.cmp(&b.rel));
@@ -136,7 +139,9 @@ impl Sources {
                 }
                 SourceKind::Template => {
                     let name = rel.trim_start_matches("templates/").to_string();
-                    self.templates.retain(|f| f.path != name);
+                    let inside = format!("{name}/");
+                    self.templates
+                        .retain(|f| f.path != name && (exists || !f.path.starts_with(&inside)));
                     if exists
                         && let Some(f) = read_source(&self.root, &disk, rel.clone(), &mut errors)
                     {
@@ -161,6 +166,21 @@ impl Sources {
             }
         }
         errors.into_result(())
+    }
+}
+
+/// Only `accord.toml` (for `serve` to know its path prefix before the site builds).
+pub fn read_config(root: &Path) -> Result<SourceFile, Diagnostics> {
+    let mut errors = Diagnostics::new();
+    let file = read_source(
+        root,
+        &root.join(CONFIG_FILE),
+        CONFIG_FILE.into(),
+        &mut errors,
+    );
+    match file {
+        Some(f) => Ok(f),
+        None => Err(errors),
     }
 }
 
@@ -227,7 +247,9 @@ fn walk(
         return Vec::new();
     }
     let mut out = Vec::new();
+    // Symbolic links are followed (walkdir stops at loops), as a rebuild reads them too.
     let walker = WalkDir::new(&base)
+        .follow_links(true)
         .max_depth(max_depth)
         .sort_by_file_name()
         .into_iter()

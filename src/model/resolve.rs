@@ -28,7 +28,11 @@ pub struct ResolveOptions {
 /// rebuild parses and renders only the files that changed.
 #[derive(Default)]
 pub struct ModelCache {
+    /// The latest parse of each brief file (also of those that failed to resolve).
     briefs: HashMap<String, CachedBrief>,
+    /// The parses the last successfully resolved site was built from: a patch compares a
+    /// brief's new version with the one the site shows, not with a failed attempt.
+    in_site: HashMap<String, Arc<Doc<RawBrief>>>,
 }
 
 struct CachedBrief {
@@ -174,6 +178,10 @@ pub fn resolve_cached(
         .map(|(i, (b, body))| into_brief(b, body, mentions.remove(&i).unwrap_or_default()))
         .collect();
     link_indexes(&briefs, &commitments, &mut parties, &mut topics);
+    cache.in_site = brief_docs
+        .iter()
+        .map(|d| (d.file.path.clone(), d.clone()))
+        .collect();
     Ok(Site {
         config,
         urls,
@@ -607,9 +615,9 @@ pub fn patch_briefs(
             return Ok(None);
         };
         let file = &sources.briefs[at];
-        let (Some(index), Some(cached)) = (
+        let (Some(index), Some(shown)) = (
             site.briefs.iter().position(|b| b.source == path),
-            cache.briefs.get(path),
+            cache.in_site.get(path),
         ) else {
             return Ok(None);
         };
@@ -620,10 +628,10 @@ pub fn patch_briefs(
                 continue;
             }
         };
-        if shape(&doc.raw, false) != shape(&cached.doc.raw, false) {
+        if shape(&doc.raw, false) != shape(&shown.raw, false) {
             return Ok(None);
         }
-        if shape(&doc.raw, true) != shape(&cached.doc.raw, true) {
+        if shape(&doc.raw, true) != shape(&shown.raw, true) {
             replay.extend(doc.raw.commitments.iter().map(|c| c.id.value.clone()));
         }
         plan.push((index, doc));
@@ -686,11 +694,10 @@ pub fn patch_briefs(
                 body: Some((fingerprint, body)),
             },
         );
+        cache.in_site.insert(doc.file.path.clone(), doc.clone());
     }
     for id in &replay {
-        commitments::replay(site, id, |source| {
-            cache.briefs.get(source).map(|c| c.doc.clone())
-        });
+        commitments::replay(site, id, |source| cache.in_site.get(source).cloned());
     }
     Ok(Some(Patched {
         replaced,

@@ -134,7 +134,7 @@ async fn file_response(shared: &Shared, served: &Served, file: &str) -> Response
         None => return not_found(served),
     };
     let body = if file.ends_with(".html") {
-        reload::inject(&bytes, &served.prefix)
+        reload::inject(&bytes, &served.prefix, served.version)
     } else {
         bytes
     };
@@ -157,7 +157,11 @@ fn not_found(served: &Served) -> Response<Body> {
     Response::builder()
         .status(StatusCode::NOT_FOUND)
         .header(header::CONTENT_TYPE, "text/html; charset=utf-8")
-        .body(Body::from(reload::inject(&page, &served.prefix)))
+        .body(Body::from(reload::inject(
+            &page,
+            &served.prefix,
+            served.version,
+        )))
         .unwrap_or_default()
 }
 

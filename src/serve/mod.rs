@@ -11,6 +11,7 @@ mod reload;
 
 use std::net::{IpAddr, SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -46,6 +47,9 @@ pub struct Served {
     pub prefix: String,
     /// The diagnostics of the last failed rebuild, while it is not fixed.
     pub error: Option<BuildError>,
+    /// Counts successful rebuilds: a page knows the version it was served at, and reloads if
+    /// it learns of a newer one it may have missed.
+    pub version: u64,
 }
 
 /// A failed rebuild as the browser overlay shows it.
@@ -63,6 +67,8 @@ pub struct Shared {
     signals: broadcast::Sender<Signal>,
     /// Distinguishes this server from a restarted one, so pages reload after a restart.
     instance: String,
+    /// Set on Ctrl-C, before the event streams are told to end.
+    stopping: AtomicBool,
     /// The canonical `static/` directory: copied files are served only from inside it.
     static_dir: PathBuf,
 }
@@ -104,17 +110,28 @@ pub fn serve(options: ServeOptions) -> Result<(), Error> {
         root: root.clone(),
         ..options.build.clone()
     };
+    // Watch before the first build, so what is saved while it runs is rebuilt after it.
+    let (changes_tx, changes_rx) = mpsc::channel();
+    let watching = watch::start(&root, changes_tx).map_err(|e| Error::Refused {
+        message: e.to_string(),
+        help: "check that the site folder is readable".into(),
+    })?;
     let mut rebuilder = Rebuilder::new(build);
     let first = rebuilder.build_all();
-    let served = served_after(&rebuilder, &first, &root);
-    if let (Ok(update), false) = (&first, options.quiet) {
-        println!(
+    let served = served_after(&rebuilder, &first, &root, 1);
+    match (&first, options.quiet) {
+        (Ok(update), false) => println!(
             "Built {} pages in {:.0} ms",
             update.rendered,
             update.elapsed.as_secs_f64() * 1000.0
-        );
-    } else {
-        report(&first, options.quiet, "Built");
+        ),
+        (Ok(_), true) => {}
+        (Err(diagnostics), _) => {
+            eprint!("{diagnostics}");
+            eprintln!(
+                "error: the site does not build yet; the server shows the problems until it does"
+            );
+        }
     }
     let prefix = served.prefix.clone();
     let (signals, _) = broadcast::channel(64);
@@ -122,6 +139,7 @@ pub fn serve(options: ServeOptions) -> Result<(), Error> {
         current: RwLock::new(Arc::new(served)),
         signals,
         instance: instance_id(),
+        stopping: AtomicBool::new(false),
         static_dir: std::fs::canonicalize(root.join("static"))
             .unwrap_or_else(|_| root.join("static")),
     });
@@ -147,11 +165,6 @@ pub fn serve(options: ServeOptions) -> Result<(), Error> {
     let url = format!("http://{addr}{prefix}");
     println!("Serving at {url} (Ctrl-C to stop)");
 
-    let (changes_tx, changes_rx) = mpsc::channel();
-    let watching = watch::start(&root, changes_tx).map_err(|e| Error::Refused {
-        message: e.to_string(),
-        help: "check that the site folder is readable".into(),
-    })?;
     let rebuild_shared = shared.clone();
     let quiet = options.quiet;
     std::thread::Builder::new()
@@ -173,7 +186,7 @@ pub fn serve(options: ServeOptions) -> Result<(), Error> {
 /// Bind the address, or the next free port after it (up to 20 tries).
 fn bind(interface: IpAddr, port: u16) -> Result<TcpListener, Error> {
     let mut last_error = None;
-    for candidate in port..port.saturating_add(20) {
+    for candidate in port..=port.saturating_add(19) {
         match TcpListener::bind(SocketAddr::new(interface, candidate)) {
             Ok(l) => return Ok(l),
             Err(e) if e.kind() == std::io::ErrorKind::AddrInUse => last_error = Some(e),
@@ -219,7 +232,13 @@ fn run_http(listener: TcpListener, shared: Arc<Shared>) -> Result<(), Error> {
         let stopping = shared.clone();
         let shutdown = async move {
             let _ = tokio::signal::ctrl_c().await;
+            stopping.stopping.store(true, Ordering::SeqCst);
             let _ = stopping.signals.send(Signal::Shutdown);
+            // A second Ctrl-C does not wait for connections to close.
+            tokio::spawn(async {
+                let _ = tokio::signal::ctrl_c().await;
+                std::process::exit(130);
+            });
         };
         let server = axum::serve(listener, app).with_graceful_shutdown(shutdown);
         server.await.map_err(io_error)?;
@@ -237,21 +256,43 @@ fn rebuild_loop(
     root: PathBuf,
     quiet: bool,
 ) {
+    let mut version = 1;
     while let Ok(mut change) = changes.recv() {
-        // Changes that arrived while the last rebuild ran are taken together.
-        while let Ok(more) = changes.recv_timeout(Duration::from_millis(1)) {
-            change.paths.extend(more.paths);
-            change.rescan |= more.rescan;
+        // Changes already queued are taken together. A burst (a `git checkout`, many files
+        // saved at once) is waited out until quiet, so it is one rebuild and one reload; a
+        // single save is rebuilt at once.
+        let started = std::time::Instant::now();
+        let mut wait = Duration::from_millis(1);
+        loop {
+            if change.rescan || change.paths.len() > 3 {
+                wait = Duration::from_millis(50);
+            }
+            match changes.recv_timeout(wait) {
+                Ok(more) if started.elapsed() < Duration::from_millis(500) => {
+                    change.paths.extend(more.paths);
+                    change.rescan |= more.rescan;
+                }
+                Ok(more) => {
+                    change.paths.extend(more.paths);
+                    change.rescan |= more.rescan;
+                    break;
+                }
+                Err(_) => break,
+            }
         }
         let result = rebuilder.apply(&change);
         if change.rescan {
             watching.ensure_watched(&root);
         }
-        let served = served_after(&rebuilder, &result, &root);
+        if result.is_ok() {
+            version += 1;
+        }
+        let served = served_after(&rebuilder, &result, &root, version);
         let signal = match &result {
             Ok(update) => Signal::Reload {
                 changed: update.changed.iter().cloned().collect(),
                 css_only: change.css_only(),
+                version,
             },
             Err(_) => match &served.error {
                 Some(e) => Signal::BuildError(e.clone()),
@@ -269,6 +310,7 @@ fn served_after(
     rebuilder: &Rebuilder,
     result: &Result<Update, Diagnostics>,
     root: &Path,
+    version: u64,
 ) -> Served {
     let prefix = rebuilder
         .site()
@@ -282,13 +324,14 @@ fn served_after(
             summary: d.summary(),
             message: d.to_string(),
         }),
+        version,
     }
 }
 
 /// The path prefix when no build has succeeded yet, read from `accord.toml` if it parses.
 fn prefix_from_config(root: &Path) -> Option<String> {
-    let sources = crate::content::load(root).ok()?;
-    let config = crate::config::Config::parse(&sources.config).ok()?;
+    let file = crate::content::read_config(root).ok()?;
+    let config = crate::config::Config::parse(&file).ok()?;
     Some(Urls::new(&config.base_url).prefix().to_string())
 }
 

@@ -2,6 +2,8 @@
 (() => {
   const script = document.currentScript;
   const base = script.dataset.base;
+  // The version of the site this page was served at.
+  let version = Number(script.dataset.version);
   const scrollKey = "accord-scroll:" + location.pathname;
   const saved = sessionStorage.getItem(scrollKey);
   if (saved !== null) {
@@ -24,7 +26,10 @@
     location.reload();
   };
 
+  // Swap the changed stylesheets in place; `false` when none of them is linked from this
+  // page (an @import, say), so only a reload shows the change.
   const swapStylesheets = (changed) => {
+    let swapped = false;
     for (const link of document.querySelectorAll('link[rel="stylesheet"]')) {
       const url = new URL(link.href);
       if (!url.pathname.startsWith(base)) continue;
@@ -33,9 +38,16 @@
       const next = link.cloneNode();
       next.href = url.href;
       next.addEventListener("load", () => link.remove());
+      next.addEventListener("error", () => link.remove());
       link.after(next);
+      swapped = true;
     }
+    return swapped;
   };
+
+  // Files every page may use: a change to one reloads any page. Pages, feeds and data files
+  // concern only themselves.
+  const ASSET = /\.(css|js|mjs|png|jpe?g|gif|svg|webp|avif|ico|woff2?|ttf|otf)$/i;
 
   // The overlay is plain DOM with its own inline styles, so the page's CSS cannot hide it
   // and its text is part of the page (for readers, screen readers and tests).
@@ -70,16 +82,19 @@
   const events = new EventSource(base + "__accord/events");
   events.addEventListener("hello", (e) => {
     const data = JSON.parse(e.data);
-    // A restarted server may hold anything: reload to be sure.
-    if (instance !== null && data.instance !== instance) return reload();
+    // A restarted server may hold anything, and a newer version means a rebuild happened
+    // between this page's load and this stream's start: reload to be sure.
+    if ((instance !== null && data.instance !== instance) || data.version > version) return reload();
     instance = data.instance;
     if (data.error) showError(data.error); else clearError();
   });
   events.addEventListener("reload", (e) => {
     const data = JSON.parse(e.data);
     clearError();
-    if (data.css_only) return swapStylesheets(data.changed);
-    const touchesThisPage = data.changed.some((f) => f === self || !f.endsWith(".html"));
+    const missed = data.version > version + 1;
+    version = data.version;
+    if (data.css_only && !missed && swapStylesheets(data.changed)) return;
+    const touchesThisPage = missed || data.css_only || data.changed.some((f) => f === self || ASSET.test(f));
     if (touchesThisPage) reload();
   });
   events.addEventListener("build-error", (e) => showError(JSON.parse(e.data)));

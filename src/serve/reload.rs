@@ -29,6 +29,7 @@ pub enum Signal {
     Reload {
         changed: Vec<String>,
         css_only: bool,
+        version: u64,
     },
     /// A rebuild failed; the last good version is still served.
     BuildError(super::BuildError),
@@ -39,9 +40,13 @@ pub enum Signal {
 impl Signal {
     fn event(&self) -> Event {
         let (name, data) = match self {
-            Signal::Reload { changed, css_only } => (
+            Signal::Reload {
+                changed,
+                css_only,
+                version,
+            } => (
                 "reload",
-                serde_json::json!({ "changed": changed, "css_only": css_only }),
+                serde_json::json!({ "changed": changed, "css_only": css_only, "version": version }),
             ),
             Signal::BuildError(e) => ("build-error", serde_json::json!(e)),
             Signal::Shutdown => ("shutdown", serde_json::json!({})),
@@ -51,9 +56,9 @@ impl Signal {
 }
 
 /// The `<script>` tag put before `</body>` of every HTML page `serve` sends.
-pub fn inject(html: &[u8], prefix: &str) -> Vec<u8> {
+pub fn inject(html: &[u8], prefix: &str, version: u64) -> Vec<u8> {
     let tag = format!(
-        "<script src=\"{prefix}{RELOAD_PATH}reload.js\" data-base=\"{prefix}\" defer></script>"
+        "<script src=\"{prefix}{RELOAD_PATH}reload.js\" data-base=\"{prefix}\" data-version=\"{version}\" defer></script>"
     );
     let at = find_last(html, b"</body>").unwrap_or(html.len());
     let mut out = Vec::with_capacity(html.len() + tag.len());
@@ -85,14 +90,20 @@ pub fn respond(shared: &Arc<Shared>, name: &str) -> Response<Body> {
 }
 
 fn events(shared: &Arc<Shared>) -> impl IntoResponse {
+    // Subscribe first, then read the state: a rebuild finishing in between is then either in
+    // `hello` or among the signals, never lost.
+    let receiver = shared.signals.subscribe();
+    let stopping = shared.stopping.load(std::sync::atomic::Ordering::SeqCst);
     let served = shared.current();
     let hello = Event::default().event("hello").data(
-        serde_json::json!({ "instance": shared.instance, "error": served.error }).to_string(),
+        serde_json::json!({ "instance": shared.instance, "version": served.version, "error": served.error })
+            .to_string(),
     );
-    // A client too slow to keep up misses signals (Lagged); the next one still reaches it.
-    let updates = BroadcastStream::new(shared.signals.subscribe())
+    // A client too slow to keep up misses signals (Lagged); the next one still reaches it,
+    // and its version tells the page what it missed.
+    let updates = BroadcastStream::new(receiver)
         .filter_map(Result::ok)
-        .take_while(|s| !matches!(s, Signal::Shutdown))
+        .take_while(move |s| !stopping && !matches!(s, Signal::Shutdown))
         .map(|s| s.event());
     let stream = tokio_stream::once(hello)
         .chain(updates)
@@ -107,12 +118,12 @@ mod tests {
     #[test]
     fn script_goes_before_the_closing_body() {
         let html = b"<html><body><p>x</p></body></html>";
-        let out = String::from_utf8(inject(html, "/b/")).unwrap();
+        let out = String::from_utf8(inject(html, "/b/", 3)).unwrap();
         assert_eq!(
             out,
-            "<html><body><p>x</p><script src=\"/b/__accord/reload.js\" data-base=\"/b/\" defer></script></body></html>"
+            "<html><body><p>x</p><script src=\"/b/__accord/reload.js\" data-base=\"/b/\" data-version=\"3\" defer></script></body></html>"
         );
-        let out = String::from_utf8(inject(b"<p>fragment", "/")).unwrap();
+        let out = String::from_utf8(inject(b"<p>fragment", "/", 1)).unwrap();
         assert!(out.ends_with("defer></script>"));
     }
 }
