@@ -225,17 +225,8 @@ impl Output {
             );
             return;
         }
-        if let Some(existing) = self.files.get(&path) {
-            if existing.overridable {
-                self.files.insert(
-                    path,
-                    Entry {
-                        content,
-                        origin,
-                        overridable,
-                    },
-                );
-            } else if !overridable {
+        match self.files.get(&path) {
+            Some(existing) if !existing.overridable && !overridable => {
                 errors.push(
                     Diagnostic::general(format!(
                         "two sources would write the same file `{path}`: {} and {origin}",
@@ -243,8 +234,11 @@ impl Output {
                     ))
                     .with_help("rename one of them (a brief's `slug:`, a party or topic file, or the static file)"),
                 );
+                return;
             }
-            return;
+            // A default (a theme asset) never replaces what a site gave.
+            Some(existing) if !existing.overridable => return,
+            _ => {}
         }
         self.files.insert(
             path,

@@ -347,3 +347,417 @@ fn a_new_page_over_a_static_file_is_an_error_in_a_rebuild_too() {
         "{err}"
     );
 }
+
+/// Regression tests for rebuild bugs found in review: each sequence of edits must end with
+/// exactly the output of a full build.
+mod regressions {
+    use super::*;
+
+    fn ch(paths: &[&str]) -> Change {
+        Change {
+            paths: paths.iter().map(|p| p.to_string()).collect(),
+            rescan: false,
+        }
+    }
+    fn front(title: &str, date: &str, parties: &str, commitments: &str) -> String {
+        format!(
+            "title: {title}\ndate: {date}\nparties: [{parties}]\ntopics: [defense]\ncommitments:\n{commitments}"
+        )
+    }
+    fn base() -> Site {
+        let site = Site::new();
+        site.brief(
+            "a",
+            &front(
+                "A",
+                "2025-01-01",
+                "us, jp",
+                "  - id: c1\n    text: Meet often.\n    by: [us, jp]\n    topic: defense",
+            ),
+            "Body of A.",
+        );
+        site.brief("b", &front("B", "2025-02-01", "us", "  []"), "Body of B.");
+        site.brief(
+            "c",
+            &front(
+                "C",
+                "2025-03-01",
+                "jp",
+                "  - id: c1\n    status: in-progress",
+            ),
+            "Body of C.",
+        );
+        site
+    }
+    fn differ(site: &Site, rb: &Rebuilder) -> BTreeSet<String> {
+        let sources = accord::content::load(site.root()).unwrap();
+        let full =
+            build::generate(&sources, &options(site)).unwrap_or_else(|e| panic!("full build: {e}"));
+        rb.output().unwrap().diff(&full.output)
+    }
+
+    /// Regression 1: a body's [[commitment:c1]] label is the commitment text; changing the text in the
+    /// defining brief leaves the pages of briefs that only link to it in their body stale.
+    #[test]
+    fn commitment_text_in_other_bodies() {
+        let site = base();
+        site.brief(
+            "b",
+            &front("B", "2025-02-01", "us", "  []"),
+            "See [[commitment:c1]].",
+        );
+        let mut rb = Rebuilder::new(options(&site));
+        rb.build_all().unwrap();
+        site.brief(
+            "a",
+            &front(
+                "A",
+                "2025-01-01",
+                "us, jp",
+                "  - id: c1\n    text: Meet every month.\n    by: [us, jp]\n    topic: defense",
+            ),
+            "Body of A.",
+        );
+        rb.apply(&ch(&["content/briefs/a.md"])).unwrap();
+        let d = differ(&site, &rb);
+        assert!(d.is_empty(), "differs: {d:?}");
+    }
+
+    /// Regression 2: a failed full re-resolve leaves the cache holding the broken version; the fix is then
+    /// compared with it, not with what the site was built from, and patched in place.
+    #[test]
+    fn fix_after_failed_structural_edit() {
+        let site = base();
+        let mut rb = Rebuilder::new(options(&site));
+        rb.build_all().unwrap();
+        // Adds kr (structural) and a bad person party (an error outside `shape`).
+        site.brief(
+            "b",
+            &format!(
+                "{}\npeople:\n  - {{ name: X, party: zz }}",
+                front("B", "2025-02-01", "us, kr", "  []")
+            ),
+            "Body of B.",
+        );
+        assert!(rb.apply(&ch(&["content/briefs/b.md"])).is_err());
+        site.brief(
+            "b",
+            &front("B", "2025-02-01", "us, kr", "  []"),
+            "Body of B.",
+        );
+        rb.apply(&ch(&["content/briefs/b.md"])).unwrap();
+        let d = differ(&site, &rb);
+        assert!(d.is_empty(), "differs: {d:?}");
+    }
+
+    /// Regression 3: After an output clash error, the next unrelated brief edit takes the fast path and
+    /// "succeeds", patching the clashing page over the static file, while a full build fails.
+    #[test]
+    fn clash_error_then_unrelated_edit() {
+        let site = base();
+        site.write("static/briefs/g/index.html", "static");
+        let mut rb = Rebuilder::new(options(&site));
+        rb.build_all().unwrap();
+        site.brief("g", &front("G", "2025-08-01", "my", "  []"), "Body of G.");
+        assert!(rb.apply(&ch(&["content/briefs/g.md"])).is_err());
+        site.brief(
+            "b",
+            &front("B", "2025-02-01", "us", "  []"),
+            "New body of B.",
+        );
+        let r = rb.apply(&ch(&["content/briefs/b.md"]));
+        let sources = accord::content::load(site.root()).unwrap();
+        let full = build::generate(&sources, &options(&site));
+        assert_eq!(
+            r.is_ok(),
+            full.is_ok(),
+            "rebuild ok={} but full build ok={}",
+            r.is_ok(),
+            full.is_ok()
+        );
+    }
+
+    /// Regression 4: A folder of static files moved out of the site: the watcher reports the folder path
+    /// (it is gone, so not seen as a directory) and refresh drops nothing.
+    #[test]
+    fn static_folder_removed_reported_as_path() {
+        let site = base();
+        site.write("static/img/logo.svg", "<svg/>");
+        let mut rb = Rebuilder::new(options(&site));
+        rb.build_all().unwrap();
+        std::fs::rename(site.path("static/img"), site.root().join("../moved-img-rv")).unwrap();
+        let change = accord::watch::classify(
+            site.root(),
+            &[accord::watch::RawEvent {
+                paths: vec![site.path("static/img")],
+                dir: false,
+                rescan: false,
+            }],
+        );
+        assert!(!change.rescan, "classified as rescan");
+        rb.apply(&change).unwrap();
+        let _ = std::fs::remove_dir_all(site.root().join("../moved-img-rv"));
+        let d = differ(&site, &rb);
+        assert!(d.is_empty(), "differs: {d:?}");
+    }
+
+    /// Regression 5: A page template extended by another page template: only the pages of the edited one
+    /// are re-rendered.
+    #[test]
+    fn page_template_extended_by_another() {
+        let site = base();
+        site.write("templates/topics.html", "{% extends \"parties.html\" %}");
+        site.write(
+            "templates/parties.html",
+            "{% extends \"base.html\" %}{% block content %}<h1>P1</h1>{% endblock content %}",
+        );
+        let mut rb = Rebuilder::new(options(&site));
+        rb.build_all().unwrap();
+        site.write(
+            "templates/parties.html",
+            "{% extends \"base.html\" %}{% block content %}<h1>P2</h1>{% endblock content %}",
+        );
+        rb.apply(&ch(&["templates/parties.html"])).unwrap();
+        let d = differ(&site, &rb);
+        assert!(d.is_empty(), "differs: {d:?}");
+    }
+
+    /// Regression 6: Same, with a party body linking to a commitment.
+    #[test]
+    fn commitment_text_in_party_body() {
+        let site = base();
+        site.party(
+            "kr",
+            "name: Republic of Korea\nkind: state\nshort: ROK\niso: KR",
+        );
+        site.write(
+            "content/parties/kr.md",
+            "---\nname: Republic of Korea\n---\nWatching [[commitment:c1]].\n",
+        );
+        let mut rb = Rebuilder::new(options(&site));
+        rb.build_all().unwrap();
+        site.brief(
+            "a",
+            &front(
+                "A",
+                "2025-01-01",
+                "us, jp",
+                "  - id: c1\n    text: Meet every month.\n    by: [us, jp]\n    topic: defense",
+            ),
+            "Body of A.",
+        );
+        rb.apply(&ch(&["content/briefs/a.md"])).unwrap();
+        let d = differ(&site, &rb);
+        assert!(d.is_empty(), "differs: {d:?}");
+    }
+
+    /// Regression 7: A symlinked brief: skipped by a full build (walkdir does not follow), read by refresh.
+    #[test]
+    fn symlinked_brief() {
+        let site = base();
+        let mut rb = Rebuilder::new(options(&site));
+        rb.build_all().unwrap();
+        site.write(
+            "elsewhere/z.md",
+            &format!("---\n{}\n---\nZ", front("Z", "2025-09-01", "us", "  []")),
+        );
+        std::os::unix::fs::symlink(
+            site.path("elsewhere/z.md"),
+            site.path("content/briefs/z.md"),
+        )
+        .unwrap();
+        rb.apply(&ch(&["content/briefs/z.md"])).unwrap();
+        let d = differ(&site, &rb);
+        assert!(d.is_empty(), "differs: {d:?}");
+    }
+
+    fn step(site: &Site, rb: &mut Rebuilder, paths: &[&str]) {
+        rb.apply(&ch(paths))
+            .unwrap_or_else(|e| panic!("{paths:?}: {e}"));
+        let d = differ(site, rb);
+        assert!(d.is_empty(), "after {paths:?} differs: {d:?}");
+    }
+
+    #[test]
+    fn more_sequences() {
+        let site = base();
+        site.brief(
+            "d",
+            &format!(
+                "{}\ndraft: true",
+                front("D", "2025-04-01", "kr", "  - id: c1\n    status: stalled")
+            ),
+            "D",
+        );
+        let mut rb = Rebuilder::new(options(&site));
+        rb.build_all().unwrap();
+        // Move a brief to another folder (same file name, so same slug).
+        std::fs::create_dir_all(site.path("content/briefs/2025")).unwrap();
+        std::fs::rename(
+            site.path("content/briefs/b.md"),
+            site.path("content/briefs/2025/b.md"),
+        )
+        .unwrap();
+        step(
+            &site,
+            &mut rb,
+            &["content/briefs/b.md", "content/briefs/2025/b.md"],
+        );
+        // Two at once, one structural, one not.
+        site.brief("a", &front("A2", "2025-01-01", "us, jp", "  - id: c1\n    text: Meet often.\n    by: [us, jp]\n    topic: defense\n    due: 2026-01-01"), "A");
+        site.brief(
+            "c",
+            &front(
+                "C",
+                "2025-03-01",
+                "jp, kr",
+                "  - id: c1\n    status: fulfilled\n    due: 2027-01-01",
+            ),
+            "C",
+        );
+        step(
+            &site,
+            &mut rb,
+            &["content/briefs/a.md", "content/briefs/c.md"],
+        );
+        // Later due only.
+        site.brief(
+            "c",
+            &front(
+                "C",
+                "2025-03-01",
+                "jp, kr",
+                "  - id: c1\n    status: fulfilled",
+            ),
+            "C",
+        );
+        step(&site, &mut rb, &["content/briefs/c.md"]);
+        // Draft published.
+        site.brief(
+            "d",
+            &front("D", "2025-04-01", "kr", "  - id: c1\n    status: stalled"),
+            "D",
+        );
+        step(&site, &mut rb, &["content/briefs/d.md"]);
+        // New template that did not exist, included by an override.
+        site.write("templates/part.html", "<p>part1</p>");
+        site.write("templates/brief.html", "{% extends \"base.html\" %}{% block content %}{% include \"part.html\" %}{{ brief.title }}{% endblock content %}");
+        step(
+            &site,
+            &mut rb,
+            &["templates/part.html", "templates/brief.html"],
+        );
+        site.write("templates/part.html", "<p>part2</p>");
+        step(&site, &mut rb, &["templates/part.html"]);
+        std::fs::remove_file(site.path("templates/brief.html")).unwrap();
+        step(&site, &mut rb, &["templates/brief.html"]);
+        // A party added, then used.
+        site.party("cn", "name: China\nkind: state\niso: CN");
+        step(&site, &mut rb, &["content/parties/cn.md"]);
+        site.brief(
+            "d",
+            &front(
+                "D",
+                "2025-04-01",
+                "kr, cn",
+                "  - id: c1\n    status: stalled",
+            ),
+            "D",
+        );
+        step(&site, &mut rb, &["content/briefs/d.md"]);
+        // Error in patch path, then fix.
+        site.brief(
+            "d",
+            &front("D", "2025-04-01", "kr, cn", "  - id: c1\n    status: nope"),
+            "D",
+        );
+        assert!(rb.apply(&ch(&["content/briefs/d.md"])).is_err());
+        site.brief("a", &front("A3", "2025-01-01", "us, jp", "  - id: c1\n    text: Meet often.\n    by: [us, jp]\n    topic: defense\n    due: 2026-01-01"), "A");
+        assert!(rb.apply(&ch(&["content/briefs/a.md"])).is_err());
+        site.brief(
+            "d",
+            &front(
+                "D",
+                "2025-04-01",
+                "kr, cn",
+                "  - id: c1\n    status: abandoned",
+            ),
+            "D",
+        );
+        step(&site, &mut rb, &["content/briefs/d.md"]);
+        // Same date: move changes tie order (path), so the latest status changes.
+        site.brief(
+            "e",
+            &front(
+                "E",
+                "2025-04-01",
+                "us",
+                "  - id: c1\n    status: in-progress",
+            ),
+            "E",
+        );
+        step(&site, &mut rb, &["content/briefs/e.md"]);
+        std::fs::rename(
+            site.path("content/briefs/e.md"),
+            site.path("content/briefs/2025/e.md"),
+        )
+        .unwrap();
+        step(
+            &site,
+            &mut rb,
+            &["content/briefs/e.md", "content/briefs/2025/e.md"],
+        );
+    }
+
+    #[test]
+    fn drafts_option() {
+        let site = base();
+        site.brief(
+            "d",
+            &format!(
+                "{}\ndraft: true",
+                front("D", "2025-04-01", "kr", "  - id: c1\n    status: stalled")
+            ),
+            "D",
+        );
+        let opts = BuildOptions {
+            drafts: true,
+            ..options(&site)
+        };
+        let mut rb = Rebuilder::new(opts.clone());
+        rb.build_all().unwrap();
+        let chk = |rb: &Rebuilder| {
+            let sources = accord::content::load(site.root()).unwrap();
+            let full = build::generate(&sources, &opts).unwrap();
+            let d = rb.output().unwrap().diff(&full.output);
+            assert!(d.is_empty(), "{d:?}");
+        };
+        site.brief(
+            "d",
+            &format!(
+                "{}\ndraft: true",
+                front(
+                    "D2",
+                    "2025-04-01",
+                    "kr",
+                    "  - id: c1\n    status: fulfilled"
+                )
+            ),
+            "D",
+        );
+        rb.apply(&ch(&["content/briefs/d.md"])).unwrap();
+        chk(&rb);
+        site.brief(
+            "d",
+            &front(
+                "D2",
+                "2025-04-01",
+                "kr",
+                "  - id: c1\n    status: fulfilled",
+            ),
+            "D",
+        );
+        rb.apply(&ch(&["content/briefs/d.md"])).unwrap();
+        chk(&rb);
+    }
+}
