@@ -3,6 +3,7 @@
 //! rendering only reads it.
 
 mod commitments;
+mod patch;
 mod registry;
 mod resolve;
 
@@ -11,7 +12,8 @@ use std::collections::BTreeMap;
 use jiff::civil::Date;
 use serde::Serialize;
 
-pub use resolve::{ModelCache, Patched, ResolveOptions, patch_briefs, resolve, resolve_cached};
+pub use patch::{Patched, patch_briefs};
+pub use resolve::{ModelCache, ResolveOptions, resolve, resolve_cached};
 
 use crate::config::Config;
 use crate::content::raw::Extra;

@@ -29,21 +29,21 @@ pub struct ResolveOptions {
 #[derive(Default)]
 pub struct ModelCache {
     /// The latest parse of each brief file (also of those that failed to resolve).
-    briefs: HashMap<String, CachedBrief>,
+    pub(super) briefs: HashMap<String, CachedBrief>,
     /// The parses the last successfully resolved site was built from: a patch compares a
     /// brief's new version with the one the site shows, not with a failed attempt.
-    in_site: HashMap<String, Arc<Doc<RawBrief>>>,
+    pub(super) in_site: HashMap<String, Arc<Doc<RawBrief>>>,
 }
 
-struct CachedBrief {
-    text: Arc<str>,
-    doc: Arc<Doc<RawBrief>>,
+pub(super) struct CachedBrief {
+    pub(super) text: Arc<str>,
+    pub(super) doc: Arc<Doc<RawBrief>>,
     /// The body, and the fingerprint of the references it was rendered with.
-    body: Option<(u64, Body)>,
+    pub(super) body: Option<(u64, Body)>,
 }
 
 /// A brief whose own fields are valid, before it has its place in the site.
-struct Checked<'a> {
+pub(super) struct Checked<'a> {
     doc: &'a Doc<RawBrief>,
     slug: String,
     date: Date,
@@ -273,7 +273,7 @@ fn render_brief_bodies(
 }
 
 /// Check a brief's own fields and its references to the registries.
-fn check_brief<'a>(
+pub(super) fn check_brief<'a>(
     doc: &'a Doc<RawBrief>,
     known: &Known,
     errors: &mut Diagnostics,
@@ -431,7 +431,7 @@ pub fn parse_date(text: &str) -> Result<Date, String> {
 }
 
 /// Render the bodies of `docs` in parallel; bad `[[...]]` references become diagnostics.
-fn render_bodies<'a, T: Sync + 'a>(
+pub(super) fn render_bodies<'a, T: Sync + 'a>(
     docs: impl Iterator<Item = &'a Doc<T>>,
     refs: &Refs,
     errors: &mut Diagnostics,
@@ -473,16 +473,16 @@ fn render_bodies<'a, T: Sync + 'a>(
 }
 
 /// What `[[...]]` in a body can point at.
-struct Refs<'a> {
-    urls: &'a Urls,
-    parties: BTreeMap<String, String>,
-    topics: BTreeMap<String, String>,
-    commitments: BTreeMap<String, String>,
+pub(super) struct Refs<'a> {
+    pub(super) urls: &'a Urls,
+    pub(super) parties: BTreeMap<String, String>,
+    pub(super) topics: BTreeMap<String, String>,
+    pub(super) commitments: BTreeMap<String, String>,
 }
 
 impl Refs<'_> {
     /// Changes whenever a `[[...]]` link could render differently.
-    fn fingerprint(&self) -> u64 {
+    pub(super) fn fingerprint(&self) -> u64 {
         let mut h = std::collections::hash_map::DefaultHasher::new();
         self.urls.prefix().hash(&mut h);
         self.parties.hash(&mut h);
@@ -540,172 +540,7 @@ impl LinkResolver for Refs<'_> {
     }
 }
 
-/// The fields of a brief that other pages' structure depends on: where it sorts, whether it
-/// is shown, whom and what it names, what it says of commitments. Positions are left out, so
-/// moving lines around is no change.
-fn shape(raw: &RawBrief, with_mentions: bool) -> impl PartialEq + '_ {
-    fn values(list: &[serde_saphyr::Spanned<String>]) -> Vec<&str> {
-        list.iter().map(|s| s.value.as_str()).collect()
-    }
-    fn opt(v: &Option<serde_saphyr::Spanned<String>>) -> Option<&str> {
-        v.as_ref().map(|s| s.value.as_str())
-    }
-    let commitments: Vec<_> = raw
-        .commitments
-        .iter()
-        .map(|c| {
-            (
-                c.id.value.as_str(),
-                opt(&c.text),
-                values(&c.by),
-                opt(&c.topic),
-                // What a brief says of a commitment changes statuses, not the site's structure.
-                with_mentions.then(|| {
-                    (
-                        opt(&c.status),
-                        opt(&c.due),
-                        c.note.as_deref(),
-                        c.quote.as_deref(),
-                        opt(&c.source),
-                    )
-                }),
-            )
-        })
-        .collect();
-    (
-        (
-            raw.date.value.as_str(),
-            opt(&raw.updated),
-            opt(&raw.slug),
-            raw.draft,
-        ),
-        values(&raw.parties),
-        values(&raw.topics),
-        commitments,
-    )
-}
-
-/// What [`patch_briefs`] changed.
-pub struct Patched {
-    /// The replaced briefs, by index, in their old versions.
-    pub replaced: Vec<(super::BriefIndex, Brief)>,
-    /// Commitments whose statuses were replayed because a brief changed what it says of them.
-    pub commitments: BTreeSet<String>,
-}
-
-/// The fast path of a rebuild after briefs were edited. A brief whose [`shape`] did not change
-/// is re-checked, re-rendered and replaced in place; one that only changed what it says of
-/// its commitments (status, note, due...) also has those commitments' timelines replayed.
-/// Nothing else about the site can have changed. `None` when some brief's structure changed
-/// (or it is new or gone) and the whole site must be resolved again.
-pub fn patch_briefs(
-    site: &mut Site,
-    sources: &Sources,
-    cache: &mut ModelCache,
-    paths: &[&str],
-) -> Result<Option<Patched>, Diagnostics> {
-    let mut replay = BTreeSet::new();
-    let mut errors = Diagnostics::new();
-    let mut plan = Vec::new();
-    for &path in paths {
-        let Ok(at) = sources
-            .briefs
-            .binary_search_by(|f| f.path.as_str().cmp(path))
-        else {
-            return Ok(None);
-        };
-        let file = &sources.briefs[at];
-        let (Some(index), Some(shown)) = (
-            site.briefs.iter().position(|b| b.source == path),
-            cache.in_site.get(path),
-        ) else {
-            return Ok(None);
-        };
-        let doc = match parse_doc(file, BRIEF_FIELDS) {
-            Ok(doc) => Arc::new(doc),
-            Err(d) => {
-                errors.push(d);
-                continue;
-            }
-        };
-        if shape(&doc.raw, false) != shape(&shown.raw, false) {
-            return Ok(None);
-        }
-        if shape(&doc.raw, true) != shape(&shown.raw, true) {
-            replay.extend(doc.raw.commitments.iter().map(|c| c.id.value.clone()));
-        }
-        plan.push((index, doc));
-    }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    let parties: BTreeMap<String, ()> = site.parties.keys().map(|k| (k.clone(), ())).collect();
-    let topics: BTreeMap<String, ()> = site.topics.keys().map(|k| (k.clone(), ())).collect();
-    let known = Known {
-        parties: &parties,
-        topics: &topics,
-    };
-    let refs = Refs {
-        urls: &site.urls,
-        parties: site
-            .parties
-            .iter()
-            .map(|(id, p)| (id.clone(), p.name.clone()))
-            .collect(),
-        topics: site
-            .topics
-            .iter()
-            .map(|(id, t)| (id.clone(), t.name.clone()))
-            .collect(),
-        commitments: site
-            .commitments
-            .iter()
-            .map(|(id, c)| (id.clone(), c.text.clone()))
-            .collect(),
-    };
-    let fingerprint = refs.fingerprint();
-    // Everything is checked before anything is replaced: on error the site is untouched.
-    let mut fresh = Vec::new();
-    for (index, doc) in &plan {
-        let before = errors.len();
-        let checked = check_brief(doc, &known, &mut errors);
-        for mention in &doc.raw.commitments {
-            commitments::check_mention(doc, mention, &site.config, &known, &mut errors);
-        }
-        let body = render_bodies(std::iter::once(doc.as_ref()), &refs, &mut errors)
-            .pop()
-            .unwrap_or_default();
-        if let (Some(checked), true) = (checked, errors.len() == before) {
-            let mentions = site.briefs[*index].commitments.clone();
-            fresh.push((*index, into_brief(checked, body.clone(), mentions), body));
-        }
-    }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    let mut replaced = Vec::new();
-    for ((index, brief, body), (_, doc)) in fresh.into_iter().zip(&plan) {
-        replaced.push((index, std::mem::replace(&mut site.briefs[index], brief)));
-        cache.briefs.insert(
-            doc.file.path.clone(),
-            CachedBrief {
-                text: doc.file.text.clone(),
-                doc: doc.clone(),
-                body: Some((fingerprint, body)),
-            },
-        );
-        cache.in_site.insert(doc.file.path.clone(), doc.clone());
-    }
-    for id in &replay {
-        commitments::replay(site, id, |source| cache.in_site.get(source).cloned());
-    }
-    Ok(Some(Patched {
-        replaced,
-        commitments: replay,
-    }))
-}
-
-fn into_brief(b: Checked, body: Body, commitments: Vec<super::Mention>) -> Brief {
+pub(super) fn into_brief(b: Checked, body: Body, commitments: Vec<super::Mention>) -> Brief {
     let RawBrief {
         title,
         date: _,

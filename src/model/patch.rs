@@ -1,0 +1,178 @@
+//! The fast path of a rebuild: briefs edited without changing the site's structure are
+//! replaced in the resolved site, rather than resolving it all again.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use super::commitments::{self, Known};
+use super::registry::parse_doc;
+use super::resolve::{CachedBrief, ModelCache, Refs, check_brief, into_brief, render_bodies};
+use super::{Brief, Site};
+use crate::content::Sources;
+use crate::content::raw::{BRIEF_FIELDS, RawBrief};
+use crate::diagnostics::Diagnostics;
+
+/// The fields of a brief that other pages' structure depends on: where it sorts, whether it
+/// is shown, whom and what it names, what it says of commitments. Positions are left out, so
+/// moving lines around is no change.
+fn shape(raw: &RawBrief, with_mentions: bool) -> impl PartialEq + '_ {
+    fn values(list: &[serde_saphyr::Spanned<String>]) -> Vec<&str> {
+        list.iter().map(|s| s.value.as_str()).collect()
+    }
+    fn opt(v: &Option<serde_saphyr::Spanned<String>>) -> Option<&str> {
+        v.as_ref().map(|s| s.value.as_str())
+    }
+    let commitments: Vec<_> = raw
+        .commitments
+        .iter()
+        .map(|c| {
+            (
+                c.id.value.as_str(),
+                opt(&c.text),
+                values(&c.by),
+                opt(&c.topic),
+                // What a brief says of a commitment changes statuses, not the site's structure.
+                with_mentions.then(|| {
+                    (
+                        opt(&c.status),
+                        opt(&c.due),
+                        c.note.as_deref(),
+                        c.quote.as_deref(),
+                        opt(&c.source),
+                    )
+                }),
+            )
+        })
+        .collect();
+    (
+        (
+            raw.date.value.as_str(),
+            opt(&raw.updated),
+            opt(&raw.slug),
+            raw.draft,
+        ),
+        values(&raw.parties),
+        values(&raw.topics),
+        commitments,
+    )
+}
+
+/// What [`patch_briefs`] changed.
+pub struct Patched {
+    /// The replaced briefs, by index, in their old versions.
+    pub replaced: Vec<(super::BriefIndex, Brief)>,
+    /// Commitments whose statuses were replayed because a brief changed what it says of them.
+    pub commitments: BTreeSet<String>,
+}
+
+/// The fast path of a rebuild after briefs were edited. A brief whose [`shape`] did not change
+/// is re-checked, re-rendered and replaced in place; one that only changed what it says of
+/// its commitments (status, note, due...) also has those commitments' timelines replayed.
+/// Nothing else about the site can have changed. `None` when some brief's structure changed
+/// (or it is new or gone) and the whole site must be resolved again.
+pub fn patch_briefs(
+    site: &mut Site,
+    sources: &Sources,
+    cache: &mut ModelCache,
+    paths: &[&str],
+) -> Result<Option<Patched>, Diagnostics> {
+    let mut replay = BTreeSet::new();
+    let mut errors = Diagnostics::new();
+    let mut plan = Vec::new();
+    for &path in paths {
+        let Ok(at) = sources
+            .briefs
+            .binary_search_by(|f| f.path.as_str().cmp(path))
+        else {
+            return Ok(None);
+        };
+        let file = &sources.briefs[at];
+        let (Some(index), Some(shown)) = (
+            site.briefs.iter().position(|b| b.source == path),
+            cache.in_site.get(path),
+        ) else {
+            return Ok(None);
+        };
+        let doc = match parse_doc(file, BRIEF_FIELDS) {
+            Ok(doc) => Arc::new(doc),
+            Err(d) => {
+                errors.push(d);
+                continue;
+            }
+        };
+        if shape(&doc.raw, false) != shape(&shown.raw, false) {
+            return Ok(None);
+        }
+        if shape(&doc.raw, true) != shape(&shown.raw, true) {
+            replay.extend(doc.raw.commitments.iter().map(|c| c.id.value.clone()));
+        }
+        plan.push((index, doc));
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let parties: BTreeMap<String, ()> = site.parties.keys().map(|k| (k.clone(), ())).collect();
+    let topics: BTreeMap<String, ()> = site.topics.keys().map(|k| (k.clone(), ())).collect();
+    let known = Known {
+        parties: &parties,
+        topics: &topics,
+    };
+    let refs = Refs {
+        urls: &site.urls,
+        parties: site
+            .parties
+            .iter()
+            .map(|(id, p)| (id.clone(), p.name.clone()))
+            .collect(),
+        topics: site
+            .topics
+            .iter()
+            .map(|(id, t)| (id.clone(), t.name.clone()))
+            .collect(),
+        commitments: site
+            .commitments
+            .iter()
+            .map(|(id, c)| (id.clone(), c.text.clone()))
+            .collect(),
+    };
+    let fingerprint = refs.fingerprint();
+    // Everything is checked before anything is replaced: on error the site is untouched.
+    let mut fresh = Vec::new();
+    for (index, doc) in &plan {
+        let before = errors.len();
+        let checked = check_brief(doc, &known, &mut errors);
+        for mention in &doc.raw.commitments {
+            commitments::check_mention(doc, mention, &site.config, &known, &mut errors);
+        }
+        let body = render_bodies(std::iter::once(doc.as_ref()), &refs, &mut errors)
+            .pop()
+            .unwrap_or_default();
+        if let (Some(checked), true) = (checked, errors.len() == before) {
+            let mentions = site.briefs[*index].commitments.clone();
+            fresh.push((*index, into_brief(checked, body.clone(), mentions), body));
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let mut replaced = Vec::new();
+    for ((index, brief, body), (_, doc)) in fresh.into_iter().zip(&plan) {
+        replaced.push((index, std::mem::replace(&mut site.briefs[index], brief)));
+        cache.briefs.insert(
+            doc.file.path.clone(),
+            CachedBrief {
+                text: doc.file.text.clone(),
+                doc: doc.clone(),
+                body: Some((fingerprint, body)),
+            },
+        );
+        cache.in_site.insert(doc.file.path.clone(), doc.clone());
+    }
+    for id in &replay {
+        commitments::replay(site, id, |source| cache.in_site.get(source).cloned());
+    }
+    Ok(Some(Patched {
+        replaced,
+        commitments: replay,
+    }))
+}

@@ -1,0 +1,282 @@
+//! The output set: every file of a build, in memory, with the checks that two sources do
+//! not claim one path. Writing it to disk is [`write`]'s part; only this module writes.
+//!
+//! A build is written to a fresh directory beside the output directory and swapped in only
+//! when complete, so a failed build leaves the previous output untouched. A manifest
+//! (`.accord-manifest`) records what Accord wrote; files in the output directory that are not
+//! in it (a `.git` of a deploy checkout, a hand-placed `CNAME`) are carried over to the new
+//! output, never deleted.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::render::RenderedPage;
+use crate::urls::output_file;
+
+mod write;
+
+pub use write::check_output_dir;
+
+/// The list of files Accord wrote, one relative path per line.
+pub const MANIFEST: &str = ".accord-manifest";
+
+#[derive(Debug, thiserror::Error)]
+pub enum OutputError {
+    #[error("{path}: {source}")]
+    Io { path: PathBuf, source: io::Error },
+    #[error("refusing to write to {path}: {reason}")]
+    Refused {
+        path: PathBuf,
+        reason: String,
+        help: String,
+    },
+}
+
+impl OutputError {
+    pub fn help(&self) -> Option<&str> {
+        match self {
+            OutputError::Refused { help, .. } => Some(help),
+            OutputError::Io { .. } => None,
+        }
+    }
+}
+
+fn io_at(path: &Path) -> impl FnOnce(io::Error) -> OutputError + '_ {
+    move |source| OutputError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// What a file of the output holds. Bytes are shared, so an output set is cheap to copy
+/// and to update page by page.
+#[derive(Debug, Clone)]
+pub enum Content {
+    Bytes(Arc<[u8]>),
+    /// A static file, copied from disk when written (and read from disk when served).
+    Copy(PathBuf),
+}
+
+impl PartialEq for Content {
+    /// Shared bytes are equal without being compared: most of two successive outputs are.
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (Content::Bytes(a), Content::Bytes(b)) => Arc::ptr_eq(a, b) || a == b,
+            (Content::Copy(a), Content::Copy(b)) => a == b,
+            _ => false,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+struct Entry {
+    content: Content,
+    origin: String,
+    /// Theme assets give way to a site's static file of the same name.
+    overridable: bool,
+}
+
+/// Every file of a build, by path relative to the output directory.
+#[derive(Debug, Clone, Default)]
+pub struct Output {
+    files: BTreeMap<String, Entry>,
+}
+
+impl Output {
+    pub fn new() -> Self {
+        Output::default()
+    }
+
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    pub fn paths(&self) -> impl Iterator<Item = &str> {
+        self.files.keys().map(String::as_str)
+    }
+
+    /// The bytes of a generated file (not of a copied one).
+    pub fn get(&self, path: &str) -> Option<&[u8]> {
+        match &self.files.get(path)?.content {
+            Content::Bytes(b) => Some(b),
+            Content::Copy(_) => None,
+        }
+    }
+
+    /// What the file at `path` holds.
+    pub fn content(&self, path: &str) -> Option<&Content> {
+        self.files.get(path).map(|e| &e.content)
+    }
+
+    /// Drop a file (a page that no longer exists, a deleted static file).
+    pub fn remove(&mut self, path: &str) {
+        self.files.remove(path);
+    }
+
+    /// Put a re-rendered page in place of the old one.
+    pub fn replace_page(&mut self, page: RenderedPage) {
+        let entry = Entry {
+            content: Content::Bytes(page.html.into_bytes().into()),
+            origin: page.origin,
+            overridable: false,
+        };
+        self.files.insert(output_file(&page.path), entry);
+    }
+
+    /// Take the files at `paths` from `from` (or drop them, where `from` has none); the paths
+    /// whose content changed.
+    pub fn update_from(&mut self, from: &Output, paths: &[String]) -> BTreeSet<String> {
+        let mut changed = BTreeSet::new();
+        for path in paths {
+            let new = from.files.get(path);
+            if self.files.get(path).map(|e| &e.content) != new.map(|e| &e.content) {
+                changed.insert(path.clone());
+            }
+            match new {
+                Some(entry) => {
+                    self.files.insert(path.clone(), entry.clone());
+                }
+                None => {
+                    self.files.remove(path);
+                }
+            }
+        }
+        changed
+    }
+
+    /// Paths whose content differs between two output sets (added, removed or changed).
+    pub fn diff(&self, other: &Output) -> BTreeSet<String> {
+        let mut changed: BTreeSet<String> = BTreeSet::new();
+        for (path, entry) in &self.files {
+            match other.files.get(path) {
+                Some(o) if o.content == entry.content => {}
+                _ => {
+                    changed.insert(path.clone());
+                }
+            }
+        }
+        changed.extend(
+            other
+                .files
+                .keys()
+                .filter(|p| !self.files.contains_key(*p))
+                .cloned(),
+        );
+        changed
+    }
+
+    /// Add rendered pages; two pages for one URL are an error naming both sources.
+    pub fn add_pages(&mut self, pages: Vec<RenderedPage>, errors: &mut Diagnostics) {
+        for p in pages {
+            self.insert(
+                output_file(&p.path),
+                Content::Bytes(p.html.into_bytes().into()),
+                p.origin,
+                false,
+                errors,
+            );
+        }
+    }
+
+    /// A generated non-page file (`.nojekyll`, a theme asset).
+    pub fn add_file(
+        &mut self,
+        path: &str,
+        bytes: Vec<u8>,
+        origin: &str,
+        overridable: bool,
+        errors: &mut Diagnostics,
+    ) {
+        self.insert(
+            path.to_string(),
+            Content::Bytes(bytes.into()),
+            origin.to_string(),
+            overridable,
+            errors,
+        );
+    }
+
+    /// A file from the site's `static/`, copied as is.
+    pub fn add_copy(
+        &mut self,
+        path: &str,
+        disk: PathBuf,
+        origin: String,
+        errors: &mut Diagnostics,
+    ) {
+        self.insert(path.to_string(), Content::Copy(disk), origin, false, errors);
+    }
+
+    fn insert(
+        &mut self,
+        path: String,
+        content: Content,
+        origin: String,
+        overridable: bool,
+        errors: &mut Diagnostics,
+    ) {
+        if path == MANIFEST {
+            errors.push(
+                Diagnostic::general(format!("{origin} would overwrite Accord's {MANIFEST}"))
+                    .with_help("rename that file"),
+            );
+            return;
+        }
+        match self.files.get(&path) {
+            Some(existing) if !existing.overridable && !overridable => {
+                errors.push(
+                    Diagnostic::general(format!(
+                        "two sources would write the same file `{path}`: {} and {origin}",
+                        existing.origin
+                    ))
+                    .with_help("rename one of them (a brief's `slug:`, a party or topic file, or the static file)"),
+                );
+                return;
+            }
+            // A default (a theme asset) never replaces what a site gave.
+            Some(existing) if !existing.overridable => return,
+            _ => {}
+        }
+        self.files.insert(
+            path,
+            Entry {
+                content,
+                origin,
+                overridable,
+            },
+        );
+    }
+
+    /// Two files where one path is a folder of the other (`briefs` and `briefs/a/index.html`).
+    pub fn check_paths(&self, errors: &mut Diagnostics) {
+        for (path, entry) in &self.files {
+            for dir in ancestors(path) {
+                if let Some(other) = self.files.get(dir) {
+                    errors.push(
+                        Diagnostic::general(format!(
+                            "{} writes the file `{dir}`, but {} needs `{dir}` to be a folder (for `{path}`)",
+                            other.origin, entry.origin
+                        ))
+                        .with_help("rename one of them"),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// The folders above a relative path: `a/b/c` gives `a/b`, then `a`.
+fn ancestors(rel: &str) -> impl Iterator<Item = &str> {
+    rel.match_indices('/')
+        .map(move |(i, _)| &rel[..i])
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+}

@@ -1,0 +1,270 @@
+//! Which pages a change can touch, computed from the site model before and after it.
+
+use std::collections::{BTreeSet, HashMap};
+
+use super::Change;
+use crate::content::{self, SourceKind};
+use crate::model::Site;
+use crate::render::feeds::{FEED_ENTRIES, FeedFormat, FeedOf};
+use crate::render::{Page, Theme};
+use crate::urls::site_path;
+
+/// Pages showing what a patched brief changed. Its structure is the same (same parties,
+/// topics, commitments, place in the order), so: its own page, and where its title or summary
+/// changed, the lists that show them.
+pub(super) fn pages_touched_by_patch(site: &Site, patched: &crate::model::Patched) -> Scope {
+    let mut scope = Scope::default();
+    let per_page = site.config.options.per_page.max(1);
+    // A replayed commitment shows on its page, the tracker, the briefs naming it (their
+    // badges), the records of the parties that made it, and its topic.
+    for id in &patched.commitments {
+        let Some(c) = site.commitments.get(id) else {
+            continue;
+        };
+        scope.paths.insert(site_path::commitment(id));
+        scope.paths.insert(site_path::COMMITMENTS.to_string());
+        scope.paths.extend(c.by.iter().map(|p| site_path::party(p)));
+        scope
+            .paths
+            .extend(c.topic.iter().map(|t| site_path::topic(t)));
+        for entry in &c.timeline {
+            scope
+                .paths
+                .insert(site_path::brief(&site.briefs[entry.brief].slug));
+        }
+    }
+    for (index, old) in &patched.replaced {
+        let new = &site.briefs[*index];
+        scope.paths.insert(site_path::brief(&new.slug));
+        // Feeds carry the newest briefs' text: those listing this one are redone.
+        let in_feed = |list: &[usize]| list.iter().take(FEED_ENTRIES).any(|i| i == index);
+        let mut feeds = Vec::new();
+        if *index < FEED_ENTRIES {
+            feeds.push(FeedOf::Site);
+        }
+        feeds.extend(
+            new.parties
+                .iter()
+                .filter(|p| site.parties.get(*p).is_some_and(|p| in_feed(&p.briefs)))
+                .map(|p| FeedOf::Party(p.clone())),
+        );
+        feeds.extend(
+            new.topics
+                .iter()
+                .filter(|t| site.topics.get(*t).is_some_and(|t| in_feed(&t.briefs)))
+                .map(|t| FeedOf::Topic(t.clone())),
+        );
+        for of in feeds {
+            scope
+                .paths
+                .extend([FeedFormat::Atom, FeedFormat::Json].map(|f| of.path(f)));
+        }
+        let listed = |b: &crate::model::Brief| {
+            (
+                b.title.clone(),
+                b.summary.clone(),
+                b.event.clone(),
+                b.location.clone(),
+            )
+        };
+        if listed(old) != listed(new) {
+            // The pages of the lists it is on, at the same place as before.
+            let page_of = |list: &[usize]| {
+                list.iter()
+                    .position(|i| i == index)
+                    .map_or(1, |at| at / per_page + 1)
+            };
+            scope.paths.insert(site_path::index(index / per_page + 1));
+            for p in new.parties.iter().filter_map(|p| site.parties.get(p)) {
+                scope
+                    .paths
+                    .insert(site_path::party_page(&p.id, page_of(&p.briefs)));
+            }
+            for t in new.topics.iter().filter_map(|t| site.topics.get(t)) {
+                scope
+                    .paths
+                    .insert(site_path::topic_page(&t.id, page_of(&t.briefs)));
+            }
+            scope
+                .paths
+                .extend(new.commitments.iter().map(|m| site_path::commitment(&m.id)));
+        }
+    }
+    scope
+}
+
+/// A set of site paths to re-render, or all of them.
+#[derive(Default)]
+pub(super) struct Scope {
+    all: bool,
+    paths: BTreeSet<String>,
+}
+
+impl Scope {
+    pub(super) fn add(&mut self, pages: Option<BTreeSet<String>>) {
+        match pages {
+            None => self.all = true,
+            Some(p) => self.paths.extend(p),
+        }
+    }
+
+    pub(super) fn contains(&self, path: &str) -> bool {
+        self.all || self.paths.contains(path)
+    }
+}
+
+/// Pages rendered with a changed template. A template other pages extend or include (or a new
+/// one) may be used anywhere: then every page.
+pub(super) fn pages_using_templates(
+    change: &Change,
+    pages: &[Page],
+    theme: &Theme,
+) -> Option<BTreeSet<String>> {
+    let page_templates: BTreeSet<&str> = pages.iter().map(|p| p.template.as_str()).collect();
+    let mut out = BTreeSet::new();
+    for path in &change.paths {
+        let Some(name) = path.strip_prefix("templates/") else {
+            continue;
+        };
+        // Another template naming it (extends, include) makes it a base of other pages too.
+        let quoted = format!("\"{name}\"");
+        let used_by_others = theme
+            .templates
+            .iter()
+            .any(|(other, text, _)| other != name && text.contains(&quoted));
+        if !page_templates.contains(name) || used_by_others {
+            return None;
+        }
+        out.extend(
+            pages
+                .iter()
+                .filter(|p| p.template == name)
+                .map(|p| p.path.clone()),
+        );
+    }
+    Some(out)
+}
+
+/// Pages that can show something of the changed briefs, before or after the change: their own
+/// pages, the index pages they were and are on, their parties, topics and commitments, the
+/// other briefs naming those commitments, and the lists. `None` when a registry file changed
+/// or the site's totals did (every page shows them): then every page.
+pub(super) fn pages_touched_by_content(
+    old: &Site,
+    new: &Site,
+    change: &Change,
+) -> Option<BTreeSet<String>> {
+    let brief_paths: Vec<&String> = change
+        .paths
+        .iter()
+        .filter(|p| content::kind_of(p) == Some(SourceKind::Brief))
+        .collect();
+    let registry_changed = change.paths.iter().any(|p| {
+        matches!(
+            content::kind_of(p),
+            Some(SourceKind::Party | SourceKind::Topic)
+        )
+    });
+    let totals = |s: &Site| {
+        (
+            s.briefs.len(),
+            s.commitments.len(),
+            s.parties.len(),
+            s.topics.len(),
+        )
+    };
+    // A commitment's text is the label of `[[commitment:id]]` in any body: when one changes,
+    // every page may show it.
+    let texts_changed = new
+        .commitments
+        .iter()
+        .any(|(id, c)| old.commitments.get(id).is_some_and(|o| o.text != c.text));
+    if registry_changed || texts_changed || totals(old) != totals(new) {
+        return None;
+    }
+    let old_index: HashMap<&str, usize> = old
+        .briefs
+        .iter()
+        .enumerate()
+        .map(|(i, b)| (b.source.as_str(), i))
+        .collect();
+    let new_index: HashMap<&str, usize> = new
+        .briefs
+        .iter()
+        .enumerate()
+        .map(|(i, b)| (b.source.as_str(), i))
+        .collect();
+    let mut pages = BTreeSet::new();
+    let mut parties = BTreeSet::new();
+    let mut topics = BTreeSet::new();
+    let mut commitments = BTreeSet::new();
+    let mut positions = Vec::new();
+    for path in brief_paths {
+        for (site, index) in [(old, &old_index), (new, &new_index)] {
+            let Some(&i) = index.get(path.as_str()) else {
+                continue;
+            };
+            let b = &site.briefs[i];
+            positions.push(i);
+            pages.insert(site_path::brief(&b.slug));
+            parties.extend(b.parties.iter().cloned());
+            topics.extend(b.topics.iter().cloned());
+            commitments.extend(b.commitments.iter().map(|m| m.id.clone()));
+        }
+    }
+    for id in &commitments {
+        for site in [old, new] {
+            let Some(c) = site.commitments.get(id) else {
+                continue;
+            };
+            pages.insert(site_path::commitment(id));
+            parties.extend(c.by.iter().cloned());
+            topics.extend(c.topic.iter().cloned());
+            for entry in &c.timeline {
+                pages.insert(site_path::brief(&site.briefs[entry.brief].slug));
+            }
+        }
+    }
+    // Every page of their lists: a brief added to or dropped from one shifts those after it.
+    let per_page = new.config.options.per_page.max(1);
+    let count = |len: usize| len.div_ceil(per_page).max(1);
+    for p in &parties {
+        let n = [old, new]
+            .iter()
+            .filter_map(|s| s.parties.get(p))
+            .map(|p| count(p.briefs.len()))
+            .max()
+            .unwrap_or(1);
+        pages.extend((1..=n).map(|i| site_path::party_page(p, i)));
+    }
+    for t in &topics {
+        let n = [old, new]
+            .iter()
+            .filter_map(|s| s.topics.get(t))
+            .map(|t| count(t.briefs.len()))
+            .max()
+            .unwrap_or(1);
+        pages.extend((1..=n).map(|i| site_path::topic_page(t, i)));
+    }
+    pages.extend(
+        [
+            site_path::PARTIES,
+            site_path::TOPICS,
+            site_path::COMMITMENTS,
+        ]
+        .map(String::from),
+    );
+    // Feeds of everything touched, and the sitemap (a brief's date is its lastmod).
+    let feeds = std::iter::once(FeedOf::Site)
+        .chain(parties.iter().map(|p| FeedOf::Party(p.clone())))
+        .chain(topics.iter().map(|t| FeedOf::Topic(t.clone())));
+    for of in feeds {
+        pages.extend([FeedFormat::Atom, FeedFormat::Json].map(|f| of.path(f)));
+    }
+    pages.insert("sitemap.xml".to_string());
+    // Every index page between the brief's old and new place in the order.
+    if let (Some(&lo), Some(&hi)) = (positions.iter().min(), positions.iter().max()) {
+        pages.extend((lo / per_page + 1..=hi / per_page + 1).map(site_path::index));
+    }
+    Some(pages)
+}
