@@ -406,6 +406,11 @@ mod regressions {
             &front("B", "2025-02-01", "us", "  []"),
             "See [[commitment:c1]].",
         );
+        // Regression 6: a party's profile linking to it, too.
+        site.write(
+            "content/parties/kr.md",
+            "---\nname: Republic of Korea\n---\nWatching [[commitment:c1]].\n",
+        );
         let mut rb = Rebuilder::new(options(&site));
         rb.build_all().unwrap();
         site.brief(
@@ -518,35 +523,6 @@ mod regressions {
             "{% extends \"base.html\" %}{% block content %}<h1>P2</h1>{% endblock content %}",
         );
         rb.apply(&ch(&["templates/parties.html"])).unwrap();
-        let d = differ(&site, &rb);
-        assert!(d.is_empty(), "differs: {d:?}");
-    }
-
-    /// Regression 6: Same, with a party body linking to a commitment.
-    #[test]
-    fn commitment_text_in_party_body() {
-        let site = base();
-        site.party(
-            "kr",
-            "name: Republic of Korea\nkind: state\nshort: ROK\niso: KR",
-        );
-        site.write(
-            "content/parties/kr.md",
-            "---\nname: Republic of Korea\n---\nWatching [[commitment:c1]].\n",
-        );
-        let mut rb = Rebuilder::new(options(&site));
-        rb.build_all().unwrap();
-        site.brief(
-            "a",
-            &front(
-                "A",
-                "2025-01-01",
-                "us, jp",
-                "  - id: c1\n    text: Meet every month.\n    by: [us, jp]\n    topic: defense",
-            ),
-            "Body of A.",
-        );
-        rb.apply(&ch(&["content/briefs/a.md"])).unwrap();
         let d = differ(&site, &rb);
         assert!(d.is_empty(), "differs: {d:?}");
     }
