@@ -286,17 +286,6 @@ impl Diagnostics {
             Err(self)
         }
     }
-
-    /// Record the error of a result, keep its value.
-    pub fn take<T>(&mut self, result: Result<T, Diagnostics>) -> Option<T> {
-        match result {
-            Ok(v) => Some(v),
-            Err(e) => {
-                self.extend(e);
-                None
-            }
-        }
-    }
 }
 
 impl From<Diagnostic> for Diagnostics {

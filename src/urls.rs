@@ -42,13 +42,6 @@ impl Urls {
         let origin = self.base.origin().ascii_serialization();
         format!("{origin}{}", self.path(site_path))
     }
-
-    /// The site path of a URL path under the prefix (the inverse of [`Urls::path`]).
-    pub fn site_path_of<'a>(&self, url_path: &'a str) -> Option<&'a str> {
-        url_path
-            .strip_prefix(self.prefix.as_str())
-            .or_else(|| (url_path == self.prefix.trim_end_matches('/')).then_some(""))
-    }
 }
 
 /// Site paths of the pages Accord writes.
@@ -120,9 +113,6 @@ mod tests {
             u.absolute("atom.xml"),
             "https://org.github.io/briefs/atom.xml"
         );
-        assert_eq!(u.site_path_of("/briefs/parties/jp/"), Some("parties/jp/"));
-        assert_eq!(u.site_path_of("/briefs"), Some(""));
-        assert_eq!(u.site_path_of("/other/"), None);
     }
 
     #[test]

@@ -103,10 +103,6 @@ pub enum Watching {
 }
 
 impl Watching {
-    pub fn is_polling(&self) -> bool {
-        matches!(self, Watching::Polling(_))
-    }
-
     /// Watch a directory that appeared after the watcher started (`templates/`, say).
     pub fn ensure_watched(&mut self, root: &Path) {
         for dir in WATCHED_DIRS {

@@ -1,5 +1,5 @@
 //! The site model: briefs, parties, topics and commitments, with every cross-reference
-//! checked and every index built. It is plain data, immutable once [`resolve`] has built it;
+//! checked and every index built. It is plain data, immutable once [`resolve_cached`] has built it;
 //! rendering only reads it.
 
 mod commitments;
@@ -13,7 +13,7 @@ use jiff::civil::Date;
 use serde::Serialize;
 
 pub use patch::{Patched, patch_briefs};
-pub use resolve::{ModelCache, ResolveOptions, resolve, resolve_cached};
+pub use resolve::{ModelCache, ResolveOptions, resolve_cached};
 
 use crate::config::Config;
 use crate::content::raw::Extra;

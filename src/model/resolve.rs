@@ -50,16 +50,8 @@ pub(super) struct Checked<'a> {
     updated: Option<Date>,
 }
 
-/// Build the site model, reporting every problem found.
-pub fn resolve(
-    sources: &Sources,
-    config: Config,
-    options: ResolveOptions,
-) -> Result<Site, Diagnostics> {
-    resolve_cached(sources, config, options, &mut ModelCache::default())
-}
-
-/// [`resolve`], reusing what `cache` holds for unchanged files and updating it.
+/// Build the site model, reporting every problem found. `cache` holds the parses and bodies
+/// of an earlier call (empty for a one-off build); unchanged files are not parsed again.
 pub fn resolve_cached(
     sources: &Sources,
     config: Config,

@@ -98,18 +98,6 @@ impl Output {
         self.files.is_empty()
     }
 
-    pub fn paths(&self) -> impl Iterator<Item = &str> {
-        self.files.keys().map(String::as_str)
-    }
-
-    /// The bytes of a generated file (not of a copied one).
-    pub fn get(&self, path: &str) -> Option<&[u8]> {
-        match &self.files.get(path)?.content {
-            Content::Bytes(b) => Some(b),
-            Content::Copy(_) => None,
-        }
-    }
-
     /// What the file at `path` holds.
     pub fn content(&self, path: &str) -> Option<&Content> {
         self.files.get(path).map(|e| &e.content)

@@ -26,13 +26,8 @@ pub struct RenderedPage {
     pub html: String,
 }
 
-/// Render every page of the site, in parallel. Every failing page is reported.
-pub fn render(site: &Site, theme: &Theme) -> Result<Vec<RenderedPage>, Diagnostics> {
-    let tera = theme.tera(site)?;
-    render_pages(site, theme, &tera, &pages(site))
-}
-
-/// Render the given pages (all of them, or those a change touched) with a compiled theme.
+/// Render the given pages (all of them, or those a change touched) with a compiled theme, in
+/// parallel. Every failing page is reported.
 pub fn render_pages(
     site: &Site,
     theme: &Theme,
