@@ -539,7 +539,6 @@ mod regressions {
         step(&site, &mut rb, &["content/briefs/z.md"]);
     }
 
-
     #[test]
     fn more_sequences() {
         let site = base();
