@@ -23,6 +23,30 @@ pub struct BuildOptions {
     pub drafts: bool,
     /// Overrides `output_dir` of `accord.toml`; relative to the current directory.
     pub output: Option<PathBuf>,
+    /// The date the site is built as of; see [`BuildOptions::resolve_options`].
+    pub today: Option<jiff::civil::Date>,
+}
+
+impl BuildOptions {
+    /// The options of the model stage. The build date is `today` if set, else the date of
+    /// `SOURCE_DATE_EPOCH` (the reproducible-builds convention), else today's date in UTC.
+    pub fn resolve_options(&self) -> ResolveOptions {
+        ResolveOptions {
+            drafts: self.drafts,
+            today: self.today.unwrap_or_else(build_date),
+        }
+    }
+}
+
+fn build_date() -> jiff::civil::Date {
+    let from_env = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .and_then(|secs| jiff::Timestamp::from_second(secs).ok());
+    from_env
+        .unwrap_or_else(jiff::Timestamp::now)
+        .to_zoned_datetime(jiff::tz::TimeZone::UTC)
+        .date()
 }
 
 /// What a build did.
@@ -93,14 +117,7 @@ impl Stages {
         cache: &mut ModelCache,
     ) -> Result<Stages, Diagnostics> {
         let config = config(sources, options)?;
-        let site = model::resolve_cached(
-            sources,
-            config,
-            ResolveOptions {
-                drafts: options.drafts,
-            },
-            cache,
-        )?;
+        let site = model::resolve_cached(sources, config, options.resolve_options(), cache)?;
         let theme = Theme::for_site(sources);
         let tera = theme.tera(&site)?;
         let pages = render::pages(&site);

@@ -52,6 +52,10 @@ pub struct BuildArgs {
     /// Include briefs marked `draft: true`.
     #[arg(long)]
     pub drafts: bool,
+    /// Build as of this date (YYYY-MM-DD): what "overdue" is measured against. Default:
+    /// `SOURCE_DATE_EPOCH` if set, else today (UTC).
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<jiff::civil::Date>,
     /// Output directory, instead of `output_dir` in accord.toml.
     #[arg(long, short, value_name = "DIR")]
     pub output: Option<PathBuf>,
@@ -71,6 +75,10 @@ pub struct ServeArgs {
     /// Include briefs marked `draft: true`.
     #[arg(long)]
     pub drafts: bool,
+    /// Build as of this date (YYYY-MM-DD): what "overdue" is measured against. Default:
+    /// `SOURCE_DATE_EPOCH` if set, else today (UTC).
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<jiff::civil::Date>,
     /// Base URL to preview, instead of `base_url` in accord.toml (its path is served).
     #[arg(long, value_name = "URL")]
     pub base_url: Option<String>,
@@ -84,6 +92,10 @@ pub struct CheckArgs {
     /// Check drafts too.
     #[arg(long)]
     pub drafts: bool,
+    /// Build as of this date (YYYY-MM-DD): what "overdue" is measured against. Default:
+    /// `SOURCE_DATE_EPOCH` if set, else today (UTC).
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<jiff::civil::Date>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -31,6 +31,7 @@ fn run(cli: &Cli, root: PathBuf) -> Result<(), Error> {
                 base_url: args.base_url.clone(),
                 drafts: args.drafts,
                 output: args.output.clone(),
+                today: args.as_of,
             };
             let report = build::build(&options)?;
             summary(cli, "built", &report);
@@ -43,6 +44,7 @@ fn run(cli: &Cli, root: PathBuf) -> Result<(), Error> {
                     base_url: args.base_url.clone(),
                     drafts: args.drafts,
                     output: None,
+                    today: args.as_of,
                 },
                 interface: args.interface,
                 port: args.port,
@@ -57,6 +59,7 @@ fn run(cli: &Cli, root: PathBuf) -> Result<(), Error> {
                 base_url: args.base_url.clone(),
                 drafts: args.drafts,
                 output: None,
+                today: args.as_of,
             };
             let report = build::check(&options)?;
             summary(cli, "checked", &report);

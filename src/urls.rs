@@ -66,6 +66,13 @@ pub mod site_path {
             format!("parties/{id}/page/{n}/")
         }
     }
+    pub fn person_page(slug: &str, n: usize) -> String {
+        if n <= 1 {
+            person(slug)
+        } else {
+            format!("people/{slug}/page/{n}/")
+        }
+    }
     pub fn topic_page(id: &str, n: usize) -> String {
         if n <= 1 {
             topic(id)
@@ -73,6 +80,43 @@ pub mod site_path {
             format!("topics/{id}/page/{n}/")
         }
     }
+    pub fn person(slug: &str) -> String {
+        format!("people/{slug}/")
+    }
+    /// The citation downloads of a brief.
+    pub fn brief_bibtex(slug: &str) -> String {
+        format!("briefs/{slug}/cite.bib")
+    }
+    pub fn brief_csl(slug: &str) -> String {
+        format!("briefs/{slug}/cite.json")
+    }
+    /// An old address given in a brief's `aliases:`, as a site path: `/2024/old/` and
+    /// `2024/old` are `2024/old/`; a file name (`old.html`) stays a file.
+    pub fn alias(written: &str) -> Result<String, &'static str> {
+        let path = written.trim().trim_start_matches('/');
+        if path.is_empty() {
+            return Err("it is the site's home page");
+        }
+        if path.contains("://") || path.starts_with("//") {
+            return Err("it is a full URL; give only the path");
+        }
+        if path.contains(['?', '#', '\\']) {
+            return Err("a path cannot hold `?`, `#` or `\\`");
+        }
+        if path.split('/').any(|seg| seg == ".." || seg == ".") || path.contains("//") {
+            return Err("it has `.`, `..` or an empty segment");
+        }
+        let is_file = path
+            .rsplit('/')
+            .next()
+            .is_some_and(|last| last.ends_with(".html") || last.ends_with(".htm"));
+        Ok(if is_file || path.ends_with('/') {
+            path.to_string()
+        } else {
+            format!("{path}/")
+        })
+    }
+    pub const PEOPLE: &str = "people/";
     pub const PARTIES: &str = "parties/";
     pub const TOPICS: &str = "topics/";
     pub const COMMITMENTS: &str = "commitments/";
@@ -120,6 +164,19 @@ mod tests {
         let u = urls("https://example.org");
         assert_eq!(u.path("briefs/x/"), "/briefs/x/");
         assert_eq!(u.absolute(""), "https://example.org/");
+    }
+
+    #[test]
+    fn aliases_are_site_paths() {
+        assert_eq!(
+            site_path::alias("/2024/old-name").unwrap(),
+            "2024/old-name/"
+        );
+        assert_eq!(site_path::alias("old/").unwrap(), "old/");
+        assert_eq!(site_path::alias("/old.html").unwrap(), "old.html");
+        for bad in ["/", "https://x.org/a/", "../up/", "a/./b", "a//b", "a?b=1"] {
+            assert!(site_path::alias(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -7,6 +7,7 @@
 //! content/briefs/**/*.md    briefs
 //! content/parties/<id>.md   the party registry
 //! content/topics/<id>.md    the topic registry
+//! content/people/<slug>.md  the people registry (optional: names, native spellings, aliases)
 //! templates/**              overrides of the default theme, file by file
 //! static/**                 copied to the output as is
 //! ```
@@ -29,6 +30,7 @@ pub struct Sources {
     pub briefs: Vec<SourceFile>,
     pub parties: Vec<SourceFile>,
     pub topics: Vec<SourceFile>,
+    pub people: Vec<SourceFile>,
     /// The site's own templates; `path` is relative to `templates/` (`brief.html`).
     pub templates: Vec<SourceFile>,
     /// Files under `static/`: path relative to `static/`, and where it is on disk.
@@ -59,6 +61,7 @@ pub fn load(root: &Path) -> Result<Sources, Diagnostics> {
     let briefs = by_path(read_markdown(root, "content/briefs", true, &mut errors));
     let parties = by_path(read_markdown(root, "content/parties", false, &mut errors));
     let topics = by_path(read_markdown(root, "content/topics", false, &mut errors));
+    let people = by_path(read_markdown(root, "content/people", false, &mut errors));
     let templates = by_path(read_templates(root, &mut errors));
     let mut static_files = list_static(root, &mut errors);
     static_files.sort_by(|a, b| a.rel.cmp(&b.rel));
@@ -69,6 +72,7 @@ pub fn load(root: &Path) -> Result<Sources, Diagnostics> {
         briefs,
         parties,
         topics,
+        people,
         templates,
         static_files,
     })
@@ -81,6 +85,7 @@ pub enum SourceKind {
     Brief,
     Party,
     Topic,
+    Person,
     Template,
     Static,
 }
@@ -102,6 +107,8 @@ pub fn kind_of(rel: &str) -> Option<SourceKind> {
         Some(SourceKind::Party)
     } else if rel.starts_with("content/topics/") && md && depth == 2 {
         Some(SourceKind::Topic)
+    } else if rel.starts_with("content/people/") && md && depth == 2 {
+        Some(SourceKind::Person)
     } else if rel.starts_with("templates/") {
         Some(SourceKind::Template)
     } else if rel.starts_with("static/") {
@@ -149,10 +156,11 @@ impl Sources {
                         self.templates.sort_by(|a, b| a.path.cmp(&b.path));
                     }
                 }
-                SourceKind::Brief | SourceKind::Party | SourceKind::Topic => {
+                SourceKind::Brief | SourceKind::Party | SourceKind::Topic | SourceKind::Person => {
                     let list = match kind {
                         SourceKind::Brief => &mut self.briefs,
                         SourceKind::Party => &mut self.parties,
+                        SourceKind::Person => &mut self.people,
                         _ => &mut self.topics,
                     };
                     list.retain(|f| &f.path != rel);

@@ -32,6 +32,9 @@ pub struct RawBrief {
     #[serde(default)]
     pub draft: bool,
     pub slug: Option<Spanned<String>>,
+    /// Old addresses of this brief (site paths), each written as a redirect page.
+    #[serde(default)]
+    pub aliases: Vec<Spanned<String>>,
     #[serde(default)]
     pub extra: Extra,
 }
@@ -50,6 +53,7 @@ pub const BRIEF_FIELDS: &[&str] = &[
     "sources",
     "draft",
     "slug",
+    "aliases",
     "extra",
 ];
 
@@ -113,3 +117,19 @@ pub struct RawTopic {
 }
 
 pub const TOPIC_FIELDS: &[&str] = &["name", "description", "extra"];
+
+/// An entry of the optional people registry, `content/people/<slug>.md`: one person however
+/// briefs spell the name.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPersonEntry {
+    pub name: String,
+    /// The name in its own script (岩屋毅).
+    pub native: Option<Spanned<String>>,
+    #[serde(default)]
+    pub aliases: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub extra: Extra,
+}
+
+pub const PERSON_FIELDS: &[&str] = &["name", "native", "aliases", "extra"];

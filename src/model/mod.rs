@@ -3,7 +3,9 @@
 //! rendering only reads it.
 
 mod commitments;
+mod links;
 mod patch;
+mod people;
 mod registry;
 mod resolve;
 
@@ -30,6 +32,10 @@ pub struct Site {
     pub parties: BTreeMap<String, Party>,
     pub topics: BTreeMap<String, Topic>,
     pub commitments: BTreeMap<String, Commitment>,
+    /// Everyone named in a brief, by slug: registered people and the names briefs use.
+    pub people: BTreeMap<String, Person>,
+    /// The date the site is built as of: what "overdue" is measured against.
+    pub today: Date,
 }
 
 /// An index into [`Site::briefs`].
@@ -52,8 +58,12 @@ pub struct Brief {
     pub commitments: Vec<Mention>,
     pub sources: Vec<Source>,
     pub draft: bool,
+    /// Old site paths of this brief, each written as a redirect to it.
+    pub aliases: Vec<String>,
     pub body: Body,
     pub extra: Extra,
+    /// The briefs most related to this one (sharing commitments, topics, parties), best first.
+    pub related: Vec<BriefIndex>,
 }
 
 /// A rendered Markdown body. The HTML is shared, so a site model is cheap to rebuild from
@@ -67,6 +77,9 @@ pub struct Body {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct PersonMention {
+    /// The person's slug in [`Site::people`].
+    pub person: String,
+    /// The name as this brief writes it.
     pub name: String,
     pub role: Option<String>,
     pub party: Option<String>,
@@ -85,7 +98,7 @@ pub struct Mention {
     pub source: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Source {
     pub title: String,
     pub url: Option<String>,
@@ -136,6 +149,9 @@ pub struct Party {
     pub commitments: Vec<String>,
     /// Parties that list this one in `members`.
     pub member_of: Vec<String>,
+    /// The parties named in the same briefs as this one, with the number of such briefs, most
+    /// first.
+    pub met: Vec<(String, usize)>,
 }
 
 #[derive(Debug, Clone)]
@@ -150,6 +166,35 @@ pub struct Topic {
     pub briefs: Vec<BriefIndex>,
     /// Commitments with this topic, by id.
     pub commitments: Vec<String>,
+}
+
+/// A person named in briefs, under one slug however the briefs spell the name.
+#[derive(Debug, Clone)]
+pub struct Person {
+    pub slug: String,
+    /// The registry's name, else the name the newest brief uses.
+    pub name: String,
+    pub native: Option<String>,
+    /// Other spellings: the registry's aliases and every other name briefs used.
+    pub aliases: Vec<String>,
+    /// The registry file, when there is one.
+    pub source: Option<String>,
+    pub body: Body,
+    pub extra: Extra,
+    /// Each role held, with the party it was held for, newest first.
+    pub roles: Vec<RoleSeen>,
+    /// Briefs naming this person, newest first.
+    pub briefs: Vec<BriefIndex>,
+}
+
+/// A role a person was seen in, and when.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoleSeen {
+    pub role: Option<String>,
+    pub party: Option<String>,
+    pub first: Date,
+    pub last: Date,
+    pub briefs: usize,
 }
 
 /// A commitment tracked across briefs.
@@ -178,6 +223,12 @@ pub struct TimelineEntry {
 }
 
 impl Commitment {
+    /// Whether `due` has passed (as of `today`) without a status that closes it.
+    pub fn is_overdue(&self, today: Date, config: &Config) -> bool {
+        self.due.is_some_and(|due| due < today)
+            && !config.status(&self.status).is_some_and(|s| s.closes)
+    }
+
     pub fn first_seen(&self) -> Option<Date> {
         self.timeline.first().map(|e| e.date)
     }

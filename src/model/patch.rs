@@ -54,6 +54,12 @@ fn shape(raw: &RawBrief, with_mentions: bool) -> impl PartialEq + '_ {
         values(&raw.parties),
         values(&raw.topics),
         commitments,
+        // People and aliases have pages of their own (people's, redirects).
+        raw.people
+            .iter()
+            .map(|p| (p.name.value.as_str(), p.role.as_deref(), opt(&p.party)))
+            .collect::<Vec<_>>(),
+        values(&raw.aliases),
     )
 }
 
@@ -148,8 +154,12 @@ pub fn patch_briefs(
             .pop()
             .unwrap_or_default();
         if let (Some(checked), true) = (checked, errors.len() == before) {
-            let mentions = site.briefs[*index].commitments.clone();
-            fresh.push((*index, into_brief(checked, body.clone(), mentions), body));
+            let old = &site.briefs[*index];
+            let mut brief = into_brief(checked, body.clone(), old.commitments.clone());
+            // Same shape: the same people and relations as before.
+            brief.people = old.people.clone();
+            brief.related = old.related.clone();
+            fresh.push((*index, brief, body));
         }
     }
     if !errors.is_empty() {

@@ -78,7 +78,7 @@ pub fn parse_topics(files: &[SourceFile], errors: &mut Diagnostics) -> Vec<Doc<R
     parse_registry(files, TOPIC_FIELDS, "topic", errors)
 }
 
-fn parse_registry<T: serde::de::DeserializeOwned>(
+pub(super) fn parse_registry<T: serde::de::DeserializeOwned>(
     files: &[SourceFile],
     fields: &[&str],
     what: &str,
@@ -187,6 +187,7 @@ pub fn build_party(
         briefs: Vec::new(),
         commitments: Vec::new(),
         member_of: Vec::new(),
+        met: Vec::new(),
     }
 }
 

@@ -11,6 +11,7 @@ use rayon::prelude::*;
 use super::commitments::{self, Dated, Known, date_error};
 use super::registry::{self, Doc, id_of, invalid_id_help, is_valid_id, parse_doc, unknown_id};
 use super::{Body, Brief, PersonMention, Site, Source};
+use super::{links, people};
 use crate::config::Config;
 use crate::content::Sources;
 use crate::content::raw::{BRIEF_FIELDS, RawBrief};
@@ -22,6 +23,8 @@ use crate::urls::{Urls, site_path};
 pub struct ResolveOptions {
     /// Include briefs marked `draft: true`.
     pub drafts: bool,
+    /// The date the site is built as of (see [`Site::today`]).
+    pub today: Date,
 }
 
 /// Parsed briefs and their rendered bodies, kept between builds (by `serve`) so that a
@@ -48,6 +51,7 @@ pub(super) struct Checked<'a> {
     slug: String,
     date: Date,
     updated: Option<Date>,
+    aliases: Vec<String>,
 }
 
 /// Build the site model, reporting every problem found. `cache` holds the parses and bodies
@@ -63,6 +67,7 @@ pub fn resolve_cached(
 
     let party_docs = registry::parse_parties(&sources.parties, &mut errors);
     let topic_docs = registry::parse_topics(&sources.topics, &mut errors);
+    let directory = people::parse_directory(&sources.people, &mut errors);
     let known_parties: BTreeMap<String, ()> = party_docs
         .iter()
         .map(|d| (id_of(&d.file).to_string(), ()))
@@ -155,6 +160,7 @@ pub fn resolve_cached(
     let brief_bodies = render_brief_bodies(&checked, &refs, cache, &mut errors);
     let party_bodies = render_bodies(party_docs.iter(), &refs, &mut errors);
     let topic_bodies = render_bodies(topic_docs.iter(), &refs, &mut errors);
+    let person_bodies = render_bodies(directory.docs.iter(), &refs, &mut errors);
     errors.into_result(())?;
 
     for (party, body) in parties.values_mut().zip(party_bodies) {
@@ -163,13 +169,19 @@ pub fn resolve_cached(
     for (topic, body) in topics.values_mut().zip(topic_bodies) {
         topic.body = body;
     }
-    let briefs: Vec<Brief> = checked
+    let mut briefs: Vec<Brief> = checked
         .into_iter()
         .zip(brief_bodies)
         .enumerate()
         .map(|(i, (b, body))| into_brief(b, body, mentions.remove(&i).unwrap_or_default()))
         .collect();
-    link_indexes(&briefs, &commitments, &mut parties, &mut topics);
+    people::assign(&mut briefs, &directory);
+    let people = people::gather(&briefs, &directory, person_bodies);
+    links::link_indexes(&briefs, &commitments, &mut parties, &mut topics);
+    let related = links::related(&briefs, &commitments, &parties, &topics);
+    for (brief, related) in briefs.iter_mut().zip(related) {
+        brief.related = related;
+    }
     cache.in_site = brief_docs
         .iter()
         .map(|d| (d.file.path.clone(), d.clone()))
@@ -181,6 +193,8 @@ pub fn resolve_cached(
         parties,
         topics,
         commitments,
+        people,
+        today: options.today,
     })
 }
 
@@ -303,6 +317,20 @@ pub(super) fn check_brief<'a>(
     };
     registry::check_duplicates(doc, &raw.parties, "parties", errors);
     registry::check_duplicates(doc, &raw.topics, "topics", errors);
+    let aliases = raw
+        .aliases
+        .iter()
+        .filter_map(|a| {
+            site_path::alias(&a.value)
+                .map_err(|why| {
+                    errors.push(
+                        doc.error(a, format!("`{}` cannot be an alias: {why}", a.value))
+                            .with_help("write the old address as a path of this site, e.g. `2024/old-name/` or `/old-name.html`"),
+                    )
+                })
+                .ok()
+        })
+        .collect();
     for source in &raw.sources {
         if let Some(url) = &source.url {
             registry::check_url(doc, url, errors);
@@ -367,6 +395,7 @@ pub(super) fn check_brief<'a>(
         slug,
         date: date?,
         updated,
+        aliases,
     })
 }
 
@@ -547,6 +576,7 @@ pub(super) fn into_brief(b: Checked, body: Body, commitments: Vec<super::Mention
         sources,
         draft,
         slug: _,
+        aliases: _,
         extra,
     } = b.doc.raw.clone();
     Brief {
@@ -562,6 +592,7 @@ pub(super) fn into_brief(b: Checked, body: Body, commitments: Vec<super::Mention
         people: people
             .into_iter()
             .map(|p| PersonMention {
+                person: String::new(),
                 name: p.name.value,
                 role: p.role,
                 party: p.party.map(|p| p.value),
@@ -577,48 +608,10 @@ pub(super) fn into_brief(b: Checked, body: Body, commitments: Vec<super::Mention
             })
             .collect(),
         draft,
+        aliases: b.aliases,
         body,
         extra,
-    }
-}
-
-/// Fill the reverse indexes: briefs and commitments of each party and topic.
-fn link_indexes(
-    briefs: &[Brief],
-    commitments: &BTreeMap<String, super::Commitment>,
-    parties: &mut BTreeMap<String, super::Party>,
-    topics: &mut BTreeMap<String, super::Topic>,
-) {
-    for (i, brief) in briefs.iter().enumerate() {
-        for p in &brief.parties {
-            if let Some(party) = parties.get_mut(p) {
-                party.briefs.push(i);
-            }
-        }
-        for t in &brief.topics {
-            if let Some(topic) = topics.get_mut(t) {
-                topic.briefs.push(i);
-            }
-        }
-    }
-    for c in commitments.values() {
-        for p in &c.by {
-            if let Some(party) = parties.get_mut(p) {
-                party.commitments.push(c.id.clone());
-            }
-        }
-        if let Some(topic) = c.topic.as_ref().and_then(|t| topics.get_mut(t)) {
-            topic.commitments.push(c.id.clone());
-        }
-    }
-    let memberships: Vec<(String, String)> = parties
-        .values()
-        .flat_map(|p| p.members.iter().map(|m| (m.clone(), p.id.clone())))
-        .collect();
-    for (member, group) in memberships {
-        if let Some(party) = parties.get_mut(&member) {
-            party.member_of.push(group);
-        }
+        related: Vec::new(),
     }
 }
 

@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use crate::build::{self, BuildOptions, Stages};
 use crate::content::{self, SourceKind, Sources};
 use crate::diagnostics::Diagnostics;
-use crate::model::{self, ModelCache, ResolveOptions, Site};
+use crate::model::{self, ModelCache, Site};
 use crate::output::Output;
 use crate::render::{self, Page, Theme};
 use crate::urls::output_file;
@@ -118,7 +118,10 @@ pub struct Rebuilder {
 }
 
 impl Rebuilder {
-    pub fn new(options: BuildOptions) -> Self {
+    pub fn new(mut options: BuildOptions) -> Self {
+        // One build date for the whole session: a partial rebuild after midnight must not
+        // mark overdue what the pages it leaves alone do not.
+        options.today = Some(options.resolve_options().today);
         Rebuilder {
             options,
             sources: None,
@@ -284,9 +287,7 @@ impl Rebuilder {
         }
         let site = if content_changed {
             let config = old.site.config.clone();
-            let options = ResolveOptions {
-                drafts: self.options.drafts,
-            };
+            let options = self.options.resolve_options();
             match model::resolve_cached(sources, config, options, &mut self.cache) {
                 Ok(site) => site,
                 Err(e) => return Err((build::sorted(e), Some(old))),

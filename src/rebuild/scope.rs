@@ -5,6 +5,7 @@ use std::collections::{BTreeSet, HashMap};
 use super::Change;
 use crate::content::{self, SourceKind};
 use crate::model::Site;
+use crate::render::exports::{self, Export};
 use crate::render::feeds::{FEED_ENTRIES, FeedFormat, FeedOf};
 use crate::render::{Page, Theme};
 use crate::urls::site_path;
@@ -23,6 +24,16 @@ pub(super) fn pages_touched_by_patch(site: &Site, patched: &crate::model::Patche
         };
         scope.paths.insert(site_path::commitment(id));
         scope.paths.insert(site_path::COMMITMENTS.to_string());
+        // Statuses are in the tracker's exports, the parties' records and the briefs' mentions.
+        scope.paths.extend(
+            [
+                Export::Commitments,
+                Export::CommitmentsCsv,
+                Export::Parties,
+                Export::Briefs,
+            ]
+            .map(|e| e.path().to_string()),
+        );
         scope.paths.extend(c.by.iter().map(|p| site_path::party(p)));
         scope
             .paths
@@ -35,7 +46,10 @@ pub(super) fn pages_touched_by_patch(site: &Site, patched: &crate::model::Patche
     }
     for (index, old) in &patched.replaced {
         let new = &site.briefs[*index];
-        scope.paths.insert(site_path::brief(&new.slug));
+        scope.paths.extend(brief_files(new));
+        if exports::brief_entry(site, old) != exports::brief_entry(site, new) {
+            scope.paths.insert(Export::Briefs.path().to_string());
+        }
         // Feeds carry the newest briefs' text: those listing this one are redone.
         let in_feed = |list: &[usize]| list.iter().take(FEED_ENTRIES).any(|i| i == index);
         let mut feeds = Vec::new();
@@ -88,9 +102,33 @@ pub(super) fn pages_touched_by_patch(site: &Site, patched: &crate::model::Patche
             scope
                 .paths
                 .extend(new.commitments.iter().map(|m| site_path::commitment(&m.id)));
+            // The briefs listing it as related, and the pages of the people it names.
+            scope.paths.extend(
+                site.briefs
+                    .iter()
+                    .filter(|b| b.related.contains(index))
+                    .map(|b| site_path::brief(&b.slug)),
+            );
+            for person in new.people.iter().filter_map(|m| site.people.get(&m.person)) {
+                scope.paths.insert(site_path::person_page(
+                    &person.slug,
+                    page_of(&person.briefs),
+                ));
+            }
         }
     }
     scope
+}
+
+/// The files made from one brief alone: its page, its citations and its redirects.
+fn brief_files(b: &crate::model::Brief) -> impl Iterator<Item = String> + '_ {
+    [
+        site_path::brief(&b.slug),
+        site_path::brief_bibtex(&b.slug),
+        site_path::brief_csl(&b.slug),
+    ]
+    .into_iter()
+    .chain(b.aliases.iter().cloned())
 }
 
 /// A set of site paths to re-render, or all of them.
@@ -162,7 +200,7 @@ pub(super) fn pages_touched_by_content(
     let registry_changed = change.paths.iter().any(|p| {
         matches!(
             content::kind_of(p),
-            Some(SourceKind::Party | SourceKind::Topic)
+            Some(SourceKind::Party | SourceKind::Topic | SourceKind::Person)
         )
     });
     let totals = |s: &Site| {
@@ -171,6 +209,7 @@ pub(super) fn pages_touched_by_content(
             s.commitments.len(),
             s.parties.len(),
             s.topics.len(),
+            s.people.len(),
         )
     };
     // A commitment's text is the label of `[[commitment:id]]` in any body: when one changes,
@@ -198,6 +237,7 @@ pub(super) fn pages_touched_by_content(
     let mut parties = BTreeSet::new();
     let mut topics = BTreeSet::new();
     let mut commitments = BTreeSet::new();
+    let mut people = BTreeSet::new();
     let mut positions = Vec::new();
     for path in brief_paths {
         for (site, index) in [(old, &old_index), (new, &new_index)] {
@@ -206,7 +246,8 @@ pub(super) fn pages_touched_by_content(
             };
             let b = &site.briefs[i];
             positions.push(i);
-            pages.insert(site_path::brief(&b.slug));
+            pages.extend(brief_files(b));
+            people.extend(b.people.iter().map(|m| m.person.clone()));
             parties.extend(b.parties.iter().cloned());
             topics.extend(b.topics.iter().cloned());
             commitments.extend(b.commitments.iter().map(|m| m.id.clone()));
@@ -246,14 +287,38 @@ pub(super) fn pages_touched_by_content(
             .unwrap_or(1);
         pages.extend((1..=n).map(|i| site_path::topic_page(t, i)));
     }
+    for p in &people {
+        let n = [old, new]
+            .iter()
+            .filter_map(|s| s.people.get(p))
+            .map(|p| count(p.briefs.len()))
+            .max()
+            .unwrap_or(1);
+        pages.extend((1..=n).map(|i| site_path::person_page(p, i)));
+    }
+    pages.extend(related_changed(old, new));
+    // Briefs listing a changed one as related show its title.
+    let changed: Vec<usize> = change
+        .paths
+        .iter()
+        .filter_map(|p| new_index.get(p.as_str()).copied())
+        .collect();
+    pages.extend(
+        new.briefs
+            .iter()
+            .filter(|b| b.related.iter().any(|i| changed.contains(i)))
+            .map(|b| site_path::brief(&b.slug)),
+    );
     pages.extend(
         [
             site_path::PARTIES,
             site_path::TOPICS,
             site_path::COMMITMENTS,
+            site_path::PEOPLE,
         ]
         .map(String::from),
     );
+    pages.extend(Export::ALL.map(|e| e.path().to_string()));
     // Feeds of everything touched, and the sitemap (a brief's date is its lastmod).
     let feeds = std::iter::once(FeedOf::Site)
         .chain(parties.iter().map(|p| FeedOf::Party(p.clone())))
@@ -267,4 +332,24 @@ pub(super) fn pages_touched_by_content(
         pages.extend((lo / per_page + 1..=hi / per_page + 1).map(site_path::index));
     }
     Some(pages)
+}
+
+/// The pages of briefs whose related briefs are not the same before and after a change.
+fn related_changed(old: &Site, new: &Site) -> Vec<String> {
+    let related = |s: &Site, b: &crate::model::Brief| -> Vec<String> {
+        b.related
+            .iter()
+            .map(|&i| s.briefs[i].source.clone())
+            .collect()
+    };
+    let before: HashMap<&str, Vec<String>> = old
+        .briefs
+        .iter()
+        .map(|b| (b.source.as_str(), related(old, b)))
+        .collect();
+    new.briefs
+        .iter()
+        .filter(|b| before.get(b.source.as_str()) != Some(&related(new, b)))
+        .map(|b| site_path::brief(&b.slug))
+        .collect()
 }

@@ -9,7 +9,9 @@ use serde::Serialize;
 use super::feeds::{FeedFormat, FeedOf};
 use crate::config::Status;
 use crate::markdown::TocEntry;
-use crate::model::{Brief, Commitment, Party, PersonMention, Site, Source, Topic};
+use crate::model::{
+    Brief, Commitment, Party, Person, PersonMention, RoleSeen, Site, Source, Topic,
+};
 use crate::urls::site_path;
 
 /// Site-wide values, in every page's context as `site`.
@@ -26,6 +28,8 @@ pub struct SiteView<'a> {
     pub statuses: &'a [Status],
     pub generator: &'static str,
     pub counts: Counts,
+    /// The date the site was built as of (`YYYY-MM-DD`): "overdue" is measured against it.
+    pub today: String,
 }
 
 #[derive(Serialize)]
@@ -34,12 +38,14 @@ pub struct Counts {
     pub parties: usize,
     pub topics: usize,
     pub commitments: usize,
+    pub people: usize,
 }
 
 /// What page is being rendered, as `page`.
 #[derive(Serialize)]
 pub struct PageView<'a> {
-    /// `index`, `brief`, `party`, `topic`, `parties`, `topics`.
+    /// `index`, `brief`, `party`, `parties`, `topic`, `topics`, `person`, `people`,
+    /// `commitment`, `commitments`, `search`, `not_found`.
     pub kind: &'static str,
     pub title: &'a str,
     /// The link to this page (`/briefs/parties/jp/`).
@@ -76,6 +82,14 @@ pub struct PartyRef<'a> {
 #[derive(Serialize, Clone)]
 pub struct TopicRef<'a> {
     pub id: &'a str,
+    pub name: &'a str,
+    pub url: String,
+}
+
+/// A person as a link.
+#[derive(Serialize, Clone)]
+pub struct PersonRef<'a> {
+    pub slug: &'a str,
     pub name: &'a str,
     pub url: String,
 }
@@ -122,13 +136,55 @@ pub struct BriefView<'a> {
     pub reading_minutes: usize,
     pub source_path: &'a str,
     pub extra: &'a crate::content::raw::Extra,
+    /// The most related briefs (sharing commitments, topics, parties), best first.
+    pub related: Vec<BriefSummary<'a>>,
+    /// Old addresses that redirect here.
+    pub aliases: &'a [String],
+    pub citation: super::cite::CitationView,
+}
+
+/// A person as one brief names them.
+#[derive(Serialize)]
+pub struct PersonView<'a> {
+    /// The name as this brief writes it.
+    pub name: &'a str,
+    /// The person's own page and usual name.
+    pub person: PersonRef<'a>,
+    pub role: Option<&'a str>,
+    pub party: Option<PartyRef<'a>>,
+}
+
+/// A person on their own page, as `person`, and in the list of people.
+#[derive(Serialize)]
+pub struct PersonPageView<'a> {
+    #[serde(flatten)]
+    pub link: PersonRef<'a>,
+    pub native: Option<&'a str>,
+    pub aliases: &'a [String],
+    pub content: &'a str,
+    /// Roles held, newest first.
+    pub roles: Vec<RoleView<'a>>,
+    /// Every party the person was seen for.
+    pub parties: Vec<PartyRef<'a>>,
+    pub brief_count: usize,
+    pub registered: bool,
+    pub extra: &'a crate::content::raw::Extra,
 }
 
 #[derive(Serialize)]
-pub struct PersonView<'a> {
-    pub name: &'a str,
+pub struct RoleView<'a> {
     pub role: Option<&'a str>,
     pub party: Option<PartyRef<'a>>,
+    pub first: String,
+    pub last: String,
+    pub briefs: usize,
+}
+
+/// A party another one met, with the number of briefs naming both.
+#[derive(Serialize)]
+pub struct MetView<'a> {
+    pub party: PartyRef<'a>,
+    pub briefs: usize,
 }
 
 /// A commitment as one brief mentions it.
@@ -159,6 +215,8 @@ pub struct CommitmentSummary<'a> {
     pub first_seen: Option<String>,
     pub last_seen: Option<String>,
     pub mentions: usize,
+    /// `due` has passed, as of `site.today`, without a status that closes it.
+    pub overdue: bool,
 }
 
 #[derive(Serialize)]
@@ -173,6 +231,8 @@ pub struct PartyView<'a> {
     pub content: &'a str,
     pub brief_count: usize,
     pub commitment_count: usize,
+    /// The parties named most often in the same briefs, most first (at most 10).
+    pub met: Vec<MetView<'a>>,
     pub extra: &'a crate::content::raw::Extra,
 }
 
@@ -191,6 +251,9 @@ pub struct TopicView<'a> {
 #[derive(Serialize)]
 pub struct StatusGroup<'a> {
     pub status: StatusView<'a>,
+    pub count: usize,
+    /// The tracker, filtered to this party and status.
+    pub tracker_url: String,
     pub commitments: Vec<CommitmentSummary<'a>>,
 }
 
@@ -233,7 +296,9 @@ impl<'a> Views<'a> {
                 parties: s.parties.len(),
                 topics: s.topics.len(),
                 commitments: s.commitments.len(),
+                people: s.people.len(),
             },
+            today: s.today.to_string(),
         }
     }
 
@@ -388,14 +453,61 @@ impl<'a> Views<'a> {
             reading_minutes: b.body.words.div_ceil(220).max(1),
             source_path: &b.source,
             extra: &b.extra,
+            related: self.briefs(&b.related),
+            aliases: &b.aliases,
+            citation: super::cite::citation(self.site, b),
         }
     }
 
     fn person(&self, p: &'a PersonMention) -> PersonView<'a> {
         PersonView {
             name: &p.name,
+            person: self.person_ref(&p.person).unwrap_or_else(|| PersonRef {
+                slug: &p.person,
+                name: &p.name,
+                url: self.site.urls.path(&site_path::person(&p.person)),
+            }),
             role: p.role.as_deref(),
             party: p.party.as_deref().and_then(|id| self.party_ref(id)),
+        }
+    }
+
+    pub fn person_ref(&self, slug: &str) -> Option<PersonRef<'a>> {
+        let p: &'a Person = self.site.people.get(slug)?;
+        Some(PersonRef {
+            slug: &p.slug,
+            name: &p.name,
+            url: self.site.urls.path(&site_path::person(&p.slug)),
+        })
+    }
+
+    pub fn person_page(&self, p: &'a Person) -> PersonPageView<'a> {
+        let mut parties: Vec<&'a str> = p.roles.iter().filter_map(|r| r.party.as_deref()).collect();
+        parties.sort_unstable();
+        parties.dedup();
+        PersonPageView {
+            link: self.person_ref(&p.slug).expect("person is in the site"),
+            native: p.native.as_deref(),
+            aliases: &p.aliases,
+            content: &p.body.html,
+            roles: p.roles.iter().map(|r| self.role(r)).collect(),
+            parties: parties
+                .into_iter()
+                .filter_map(|id| self.party_ref(id))
+                .collect(),
+            brief_count: p.briefs.len(),
+            registered: p.source.is_some(),
+            extra: &p.extra,
+        }
+    }
+
+    fn role(&self, r: &'a RoleSeen) -> RoleView<'a> {
+        RoleView {
+            role: r.role.as_deref(),
+            party: r.party.as_deref().and_then(|id| self.party_ref(id)),
+            first: r.first.to_string(),
+            last: r.last.to_string(),
+            briefs: r.briefs,
         }
     }
 
@@ -411,6 +523,7 @@ impl<'a> Views<'a> {
             first_seen: c.first_seen().map(|d| d.to_string()),
             last_seen: c.last_seen().map(|d| d.to_string()),
             mentions: c.timeline.len(),
+            overdue: c.is_overdue(self.site.today, &self.site.config),
         }
     }
 
@@ -431,6 +544,17 @@ impl<'a> Views<'a> {
             content: &p.body.html,
             brief_count: p.briefs.len(),
             commitment_count: p.commitments.len(),
+            met: p
+                .met
+                .iter()
+                .take(10)
+                .filter_map(|(id, n)| {
+                    Some(MetView {
+                        party: self.party_ref(id)?,
+                        briefs: *n,
+                    })
+                })
+                .collect(),
             extra: &p.extra,
         }
     }
@@ -446,12 +570,17 @@ impl<'a> Views<'a> {
         }
     }
 
-    pub fn status_groups(&self, ids: &'a [String]) -> Vec<StatusGroup<'a>> {
+    /// The commitments `ids` of `party` by status, each with a link to the tracker filtered
+    /// to them.
+    pub fn status_groups(&self, party: &str, ids: &'a [String]) -> Vec<StatusGroup<'a>> {
+        let tracker = self.site.urls.path(site_path::COMMITMENTS);
         self.site
             .commitments_by_status(ids)
             .into_iter()
             .map(|(status, list)| StatusGroup {
                 status: self.status(&status.id),
+                count: list.len(),
+                tracker_url: format!("{tracker}?party={party}&status={}", status.id),
                 commitments: list
                     .into_iter()
                     .map(|c| self.commitment_summary(c))

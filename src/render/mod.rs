@@ -2,7 +2,10 @@
 //! file by the site's `templates/`), Tera set up with Accord's functions and filters, and one
 //! render job per page. Rendering reads the [`Site`]; it never changes it.
 
+mod chart;
+pub mod cite;
 pub mod context;
+pub mod exports;
 pub mod feeds;
 mod pages;
 pub mod theme;

@@ -4,6 +4,7 @@ use serde::Serialize;
 use tera::Context;
 
 use super::context::{PageLink, Pagination, Views};
+use super::exports::Export;
 use super::feeds::{FeedFormat, FeedOf};
 use crate::model::Site;
 use crate::urls::site_path;
@@ -30,12 +31,27 @@ pub enum PageKind {
     Topics,
     Commitment(String),
     Commitments,
+    /// A page of a person: roles on the first, briefs on all.
+    Person(String, Slice),
+    People,
+    /// A redirect from an old address (`aliases:`) of a brief: (brief, alias).
+    Redirect(usize, usize),
+    /// A brief's citation file.
+    Citation(usize, CiteFormat),
+    /// A file under `data/`.
+    Export(Export),
     /// `404.html`, which GitHub Pages serves for any missing address.
     NotFound,
     /// A feed, made in Rust (see [`super::feeds`]).
     Feed(FeedOf, FeedFormat),
     Sitemap,
     Robots,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CiteFormat {
+    BibTeX,
+    CslJson,
 }
 
 /// Page `number` of `total` of a list, showing its items `start..end`.
@@ -81,6 +97,20 @@ pub fn pages(site: &Site) -> Vec<Page> {
             &b.source,
             PageKind::Brief(i),
         ));
+        for (format, path) in [
+            (CiteFormat::BibTeX, site_path::brief_bibtex(&b.slug)),
+            (CiteFormat::CslJson, site_path::brief_csl(&b.slug)),
+        ] {
+            out.push(page(path, "", &b.source, PageKind::Citation(i, format)));
+        }
+        for (a, alias) in b.aliases.iter().enumerate() {
+            out.push(page(
+                alias.clone(),
+                "",
+                &format!("alias `{alias}` of {}", b.source),
+                PageKind::Redirect(i, a),
+            ));
+        }
     }
     for p in site.parties.values() {
         for s in slices(p.briefs.len(), per_page) {
@@ -136,6 +166,34 @@ pub fn pages(site: &Site) -> Vec<Page> {
         "the commitment tracker",
         PageKind::Commitments,
     ));
+    for p in site.people.values() {
+        let origin = p
+            .source
+            .clone()
+            .unwrap_or_else(|| format!("person `{}`", p.name));
+        for s in slices(p.briefs.len(), per_page) {
+            out.push(page(
+                site_path::person_page(&p.slug, s.number),
+                "person.html",
+                &origin,
+                PageKind::Person(p.slug.clone(), s),
+            ));
+        }
+    }
+    out.push(page(
+        site_path::PEOPLE.into(),
+        "people.html",
+        "the list of people",
+        PageKind::People,
+    ));
+    for export in Export::ALL {
+        out.push(page(
+            export.path().into(),
+            "",
+            "the data exports",
+            PageKind::Export(export),
+        ));
+    }
     out.push(page(
         "404.html".into(),
         "404.html",
@@ -175,9 +233,19 @@ pub fn generated(site: &Site, page: &Page) -> Option<String> {
     match &page.kind {
         PageKind::Feed(of, format) => Some(super::feeds::render(site, of, *format)),
         PageKind::Robots => Some(super::feeds::robots(site)),
+        PageKind::Export(export) => Some(super::exports::render(site, *export)),
+        PageKind::Citation(i, format) => {
+            let b = &site.briefs[*i];
+            Some(match format {
+                CiteFormat::BibTeX => super::cite::bibtex(site, b),
+                CiteFormat::CslJson => super::cite::csl_json(site, b),
+            })
+        }
+        PageKind::Redirect(i, _) => Some(redirect(site, &site.briefs[*i])),
         PageKind::Sitemap => {
             let listed: Vec<(String, Option<jiff::civil::Date>)> = pages(site)
                 .into_iter()
+                .filter(|p| !matches!(p.kind, PageKind::Redirect(..)))
                 .map(|p| {
                     let lastmod = match p.kind {
                         PageKind::Brief(i) => site
@@ -200,6 +268,9 @@ impl Page {
     pub fn weight(&self, site: &Site) -> usize {
         match &self.kind {
             PageKind::Commitments => site.commitments.len(),
+            PageKind::People => site.people.len(),
+            PageKind::Person(_, s) => s.end - s.start,
+            PageKind::Export(_) => site.briefs.len() + site.commitments.len(),
             PageKind::Parties => site.parties.len(),
             PageKind::Topics => site.topics.len(),
             PageKind::Index(s) | PageKind::Party(_, s) | PageKind::Topic(_, s) => s.end - s.start,
@@ -208,7 +279,9 @@ impl Page {
             PageKind::Brief(_)
             | PageKind::Commitment(_)
             | PageKind::NotFound
-            | PageKind::Robots => 1,
+            | PageKind::Robots
+            | PageKind::Redirect(..)
+            | PageKind::Citation(..) => 1,
         }
     }
 }
@@ -258,7 +331,7 @@ pub fn context(site: &Site, page: &Page) -> tera::TeraResult<Context> {
                 &pagination(site, s, |n| site_path::party_page(id, n)),
             );
             let record = if s.number == 1 {
-                v.status_groups(&p.commitments)
+                v.status_groups(id, &p.commitments)
             } else {
                 Vec::new()
             };
@@ -306,7 +379,12 @@ pub fn context(site: &Site, page: &Page) -> tera::TeraResult<Context> {
                 &v.page("not_found", "Page not found", page.path.clone()),
             );
         }
-        PageKind::Feed(..) | PageKind::Sitemap | PageKind::Robots => {}
+        PageKind::Feed(..)
+        | PageKind::Sitemap
+        | PageKind::Robots
+        | PageKind::Export(_)
+        | PageKind::Citation(..)
+        | PageKind::Redirect(..) => {}
         PageKind::Commitments => {
             ctx.insert(
                 "page",
@@ -317,7 +395,25 @@ pub fn context(site: &Site, page: &Page) -> tera::TeraResult<Context> {
                 .values()
                 .map(|c| v.commitment_summary(c))
                 .collect();
+            ctx.insert("overdue_count", &all.iter().filter(|c| c.overdue).count());
             ctx.insert("commitments", &all);
+            ctx.insert("status_chart", &status_chart(site));
+            ctx.insert("filters", &tracker_filters(&v));
+        }
+        PageKind::Person(slug, s) => {
+            let p = &site.people[slug];
+            ctx.insert("page", &v.page("person", &p.name, page.path.clone()));
+            ctx.insert("person", &v.person_page(p));
+            ctx.insert("briefs", &v.briefs(&p.briefs[s.start..s.end]));
+            ctx.insert(
+                "pagination",
+                &pagination(site, s, |n| site_path::person_page(slug, n)),
+            );
+        }
+        PageKind::People => {
+            ctx.insert("page", &v.page("people", "People", page.path.clone()));
+            let people: Vec<_> = site.people.values().map(|p| v.person_page(p)).collect();
+            ctx.insert("people", &people);
         }
     }
     Ok(ctx)
@@ -382,4 +478,78 @@ fn timeline<'a>(v: &Views<'a>, c: &'a crate::model::Commitment) -> Vec<TimelineV
             source: e.source.as_deref(),
         })
         .collect()
+}
+
+/// The tracker's chart: how many commitments are in each status of the vocabulary.
+fn status_chart(site: &Site) -> String {
+    let bars: Vec<super::chart::Bar> = site
+        .config
+        .statuses
+        .iter()
+        .map(|s| super::chart::Bar {
+            id: &s.id,
+            label: &s.label,
+            count: site
+                .commitments
+                .values()
+                .filter(|c| c.status == s.id)
+                .count(),
+        })
+        .collect();
+    super::chart::status_chart(&bars, "Commitments by current status")
+}
+
+/// What the tracker can be filtered by: the parties and topics that have commitments, and
+/// the statuses.
+#[derive(Serialize)]
+struct TrackerFilters<'a> {
+    parties: Vec<super::context::PartyRef<'a>>,
+    topics: Vec<super::context::TopicRef<'a>>,
+    statuses: Vec<super::context::StatusView<'a>>,
+}
+
+fn tracker_filters<'a>(v: &Views<'a>) -> TrackerFilters<'a> {
+    let site = v.site;
+    TrackerFilters {
+        parties: site
+            .parties
+            .values()
+            .filter(|p| !p.commitments.is_empty())
+            .filter_map(|p| v.party_ref(&p.id))
+            .collect(),
+        topics: site
+            .topics
+            .values()
+            .filter(|t| !t.commitments.is_empty())
+            .filter_map(|t| v.topic_ref(&t.id))
+            .collect(),
+        statuses: site
+            .config
+            .statuses
+            .iter()
+            .map(|s| v.status(&s.id))
+            .collect(),
+    }
+}
+
+/// The page at an old address of a brief: a link to it, followed at once by browsers, with
+/// the brief as canonical so search engines move their entry.
+fn redirect(site: &Site, b: &crate::model::Brief) -> String {
+    let to = site.urls.path(&site_path::brief(&b.slug));
+    let canonical = site.urls.absolute(&site_path::brief(&b.slug));
+    let title = escape_html(&b.title);
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n<title>Moved: {title}</title>\n\
+         <link rel=\"canonical\" href=\"{canonical}\">\n<meta name=\"robots\" content=\"noindex\">\n\
+         <meta http-equiv=\"refresh\" content=\"0; url={to}\">\n</head>\n<body>\n\
+         <p>This brief has moved: <a href=\"{to}\">{title}</a>.</p>\n</body>\n</html>\n",
+        lang = escape_html(&site.config.language),
+    )
+}
+
+fn escape_html(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }

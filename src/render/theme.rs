@@ -31,6 +31,8 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         "commitments.html",
         include_str!("../../templates/commitments.html"),
     ),
+    ("person.html", include_str!("../../templates/person.html")),
+    ("people.html", include_str!("../../templates/people.html")),
     ("404.html", include_str!("../../templates/404.html")),
 ];
 
@@ -41,6 +43,10 @@ pub const DEFAULT_ASSETS: &[(&str, &[u8])] = &[
     (
         "accord-print.css",
         include_bytes!("../../static/accord-print.css"),
+    ),
+    (
+        "accord-tracker.js",
+        include_bytes!("../../static/accord-tracker.js"),
     ),
 ];
 

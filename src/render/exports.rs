@@ -1,0 +1,319 @@
+//! The data exports under `data/`: everything the site knows, in stable schemas documented in
+//! the README ("Data exports"), so the tracker can be analysed without scraping. Entities refer
+//! to each other by id (party, topic, commitment) or slug (brief, person).
+
+use serde::Serialize;
+
+use crate::model::{Brief, Commitment, Party, Person, Site, Topic};
+use crate::urls::site_path;
+
+/// One export file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Export {
+    Briefs,
+    Commitments,
+    CommitmentsCsv,
+    Parties,
+    Topics,
+    People,
+}
+
+impl Export {
+    pub const ALL: [Export; 6] = [
+        Export::Briefs,
+        Export::Commitments,
+        Export::CommitmentsCsv,
+        Export::Parties,
+        Export::Topics,
+        Export::People,
+    ];
+
+    pub fn path(self) -> &'static str {
+        match self {
+            Export::Briefs => "data/briefs.json",
+            Export::Commitments => "data/commitments.json",
+            Export::CommitmentsCsv => "data/commitments.csv",
+            Export::Parties => "data/parties.json",
+            Export::Topics => "data/topics.json",
+            Export::People => "data/people.json",
+        }
+    }
+
+    /// The schema name and version in the file's `schema` field; a change that is not an
+    /// addition bumps the version.
+    fn schema(self) -> &'static str {
+        match self {
+            Export::Briefs => "accord.briefs/1",
+            Export::Commitments | Export::CommitmentsCsv => "accord.commitments/1",
+            Export::Parties => "accord.parties/1",
+            Export::Topics => "accord.topics/1",
+            Export::People => "accord.people/1",
+        }
+    }
+}
+
+pub fn render(site: &Site, export: Export) -> String {
+    let v = |list: serde_json::Value| {
+        let mut doc = serde_json::json!({
+            "schema": export.schema(),
+            "site": { "title": site.config.title, "url": site.urls.absolute("") },
+            "as_of": site.today.to_string(),
+        });
+        let key = export
+            .path()
+            .trim_start_matches("data/")
+            .trim_end_matches(".json");
+        doc[key] = list;
+        let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
+        text.push('\n');
+        text
+    };
+    match export {
+        Export::Briefs => v(json(site.briefs.iter().map(|b| brief_entry(site, b)))),
+        Export::Commitments => v(json(
+            site.commitments.values().map(|c| commitment_entry(site, c)),
+        )),
+        Export::CommitmentsCsv => commitments_csv(site),
+        Export::Parties => v(json(site.parties.values().map(|p| party_entry(site, p)))),
+        Export::Topics => v(json(site.topics.values().map(|t| topic_entry(site, t)))),
+        Export::People => v(json(site.people.values().map(|p| person_entry(site, p)))),
+    }
+}
+
+fn json<T: Serialize>(items: impl Iterator<Item = T>) -> serde_json::Value {
+    serde_json::to_value(items.collect::<Vec<T>>()).unwrap_or_default()
+}
+
+#[derive(Serialize, PartialEq)]
+pub struct BriefEntry<'a> {
+    slug: &'a str,
+    url: String,
+    title: &'a str,
+    date: String,
+    updated: Option<String>,
+    summary: Option<&'a str>,
+    event: Option<&'a str>,
+    location: Option<&'a str>,
+    parties: &'a [String],
+    topics: &'a [String],
+    people: Vec<PersonEntry<'a>>,
+    commitments: Vec<MentionEntry<'a>>,
+    sources: &'a [crate::model::Source],
+    source_path: &'a str,
+}
+
+#[derive(Serialize, PartialEq)]
+struct PersonEntry<'a> {
+    person: &'a str,
+    name: &'a str,
+    role: Option<&'a str>,
+    party: Option<&'a str>,
+}
+
+#[derive(Serialize, PartialEq)]
+struct MentionEntry<'a> {
+    id: &'a str,
+    status: &'a str,
+    status_given: bool,
+    note: Option<&'a str>,
+    quote: Option<&'a str>,
+    source: Option<&'a str>,
+}
+
+/// A brief's entry in `data/briefs.json`. A rebuild compares old and new entries to know
+/// whether the file changed; the body is not in it, so a text edit does not touch the file.
+pub fn brief_entry<'a>(site: &Site, b: &'a Brief) -> BriefEntry<'a> {
+    BriefEntry {
+        slug: &b.slug,
+        url: site.urls.absolute(&site_path::brief(&b.slug)),
+        title: &b.title,
+        date: b.date.to_string(),
+        updated: b.updated.map(|d| d.to_string()),
+        summary: b.summary.as_deref(),
+        event: b.event.as_deref(),
+        location: b.location.as_deref(),
+        parties: &b.parties,
+        topics: &b.topics,
+        people: b
+            .people
+            .iter()
+            .map(|p| PersonEntry {
+                person: &p.person,
+                name: &p.name,
+                role: p.role.as_deref(),
+                party: p.party.as_deref(),
+            })
+            .collect(),
+        commitments: b
+            .commitments
+            .iter()
+            .map(|m| MentionEntry {
+                id: &m.id,
+                status: &m.status,
+                status_given: m.status_given,
+                note: m.note.as_deref(),
+                quote: m.quote.as_deref(),
+                source: m.source.as_deref(),
+            })
+            .collect(),
+        sources: &b.sources,
+        source_path: &b.source,
+    }
+}
+
+fn commitment_entry(site: &Site, c: &Commitment) -> serde_json::Value {
+    let timeline: Vec<serde_json::Value> = c
+        .timeline
+        .iter()
+        .map(|e| {
+            serde_json::json!({
+                "brief": site.briefs[e.brief].slug,
+                "date": e.date.to_string(),
+                "status": e.status,
+                "status_given": e.status_given,
+                "note": e.note,
+                "quote": e.quote,
+                "source": e.source,
+            })
+        })
+        .collect();
+    serde_json::json!({
+        "id": c.id,
+        "url": site.urls.absolute(&site_path::commitment(&c.id)),
+        "text": c.text,
+        "by": c.by,
+        "topic": c.topic,
+        "status": c.status,
+        "status_label": status_label(site, &c.status),
+        "closed": site.config.status(&c.status).is_some_and(|s| s.closes),
+        "due": c.due.map(|d| d.to_string()),
+        "overdue": c.is_overdue(site.today, &site.config),
+        "first_seen": c.first_seen().map(|d| d.to_string()),
+        "last_seen": c.last_seen().map(|d| d.to_string()),
+        "mentions": c.timeline.len(),
+        "timeline": timeline,
+    })
+}
+
+fn status_label<'a>(site: &'a Site, id: &'a str) -> &'a str {
+    site.config.status(id).map_or(id, |s| s.label.as_str())
+}
+
+/// The tracker as a spreadsheet: one row per commitment, lists joined with `;`.
+fn commitments_csv(site: &Site) -> String {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let header = [
+        "id",
+        "text",
+        "by",
+        "topic",
+        "status",
+        "status_label",
+        "closed",
+        "due",
+        "overdue",
+        "first_seen",
+        "last_seen",
+        "mentions",
+        "url",
+    ];
+    let mut rows: Vec<[String; 13]> = Vec::with_capacity(site.commitments.len());
+    for c in site.commitments.values() {
+        let date = |d: Option<jiff::civil::Date>| d.map(|d| d.to_string()).unwrap_or_default();
+        rows.push([
+            c.id.clone(),
+            c.text.clone(),
+            c.by.join(";"),
+            c.topic.clone().unwrap_or_default(),
+            c.status.clone(),
+            status_label(site, &c.status).to_string(),
+            site.config
+                .status(&c.status)
+                .is_some_and(|s| s.closes)
+                .to_string(),
+            date(c.due),
+            c.is_overdue(site.today, &site.config).to_string(),
+            date(c.first_seen()),
+            date(c.last_seen()),
+            c.timeline.len().to_string(),
+            site.urls.absolute(&site_path::commitment(&c.id)),
+        ]);
+    }
+    // Writing to memory cannot fail; a failure would leave an empty file, not a panic.
+    let _ = w.write_record(header);
+    for row in &rows {
+        let _ = w.write_record(row);
+    }
+    w.into_inner()
+        .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+        .unwrap_or_default()
+}
+
+fn party_entry(site: &Site, p: &Party) -> serde_json::Value {
+    let record: serde_json::Map<String, serde_json::Value> = site
+        .commitments_by_status(&p.commitments)
+        .into_iter()
+        .map(|(s, list)| (s.id.clone(), serde_json::json!(list.len())))
+        .collect();
+    let met: Vec<serde_json::Value> = p
+        .met
+        .iter()
+        .map(|(id, n)| serde_json::json!({ "party": id, "briefs": n }))
+        .collect();
+    serde_json::json!({
+        "id": p.id,
+        "url": site.urls.absolute(&site_path::party(&p.id)),
+        "name": p.name,
+        "kind": p.kind.as_str(),
+        "short": p.short,
+        "aliases": p.aliases,
+        "iso": p.iso,
+        "members": p.members,
+        "member_of": p.member_of,
+        "website": p.url,
+        "briefs": p.briefs.iter().map(|&i| site.briefs[i].slug.as_str()).collect::<Vec<_>>(),
+        "commitments": p.commitments,
+        "record": record,
+        "met": met,
+        "extra": p.extra,
+    })
+}
+
+fn topic_entry(site: &Site, t: &Topic) -> serde_json::Value {
+    serde_json::json!({
+        "id": t.id,
+        "url": site.urls.absolute(&site_path::topic(&t.id)),
+        "name": t.name,
+        "description": t.description,
+        "briefs": t.briefs.iter().map(|&i| site.briefs[i].slug.as_str()).collect::<Vec<_>>(),
+        "commitments": t.commitments,
+        "extra": t.extra,
+    })
+}
+
+fn person_entry(site: &Site, p: &Person) -> serde_json::Value {
+    let roles: Vec<serde_json::Value> = p
+        .roles
+        .iter()
+        .map(|r| {
+            serde_json::json!({
+                "role": r.role,
+                "party": r.party,
+                "first_seen": r.first.to_string(),
+                "last_seen": r.last.to_string(),
+                "briefs": r.briefs,
+            })
+        })
+        .collect();
+    serde_json::json!({
+        "slug": p.slug,
+        "url": site.urls.absolute(&site_path::person(&p.slug)),
+        "name": p.name,
+        "native": p.native,
+        "aliases": p.aliases,
+        "registered": p.source.is_some(),
+        "roles": roles,
+        "briefs": p.briefs.iter().map(|&i| site.briefs[i].slug.as_str()).collect::<Vec<_>>(),
+        "extra": p.extra,
+    })
+}
