@@ -149,7 +149,7 @@ pub(super) fn gather(
     for person in people.values_mut() {
         person
             .roles
-            .sort_by(|a, b| (b.last, b.first).cmp(&(a.last, a.first)));
+            .sort_by_key(|r| std::cmp::Reverse((r.last, r.first)));
     }
     people
 }
