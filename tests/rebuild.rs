@@ -12,6 +12,8 @@ use common::Site;
 fn options(site: &Site) -> BuildOptions {
     BuildOptions {
         root: site.root().to_path_buf(),
+        // One build date for the rebuild and the full build it is compared with.
+        today: Some(jiff::civil::date(2025, 9, 1)),
         ..BuildOptions::default()
     }
 }
@@ -278,6 +280,66 @@ fn every_kind_of_edit_matches_a_full_build() {
         &common::CONFIG.replace("per_page = 2", "per_page = 3"),
     );
     step(&site, &mut rb, &["accord.toml"]);
+}
+
+#[test]
+fn people_aliases_and_site_queries_match_a_full_build_after_edits() {
+    let site = site();
+    site.write(
+        "templates/topic.html",
+        r#"{% extends "base.html" %}{% block content %}{% for b in get_briefs(party="kr") %}<p>{{ b.title }}</p>{% endfor %}{% endblock content %}"#,
+    );
+    let mut rb = Rebuilder::new(options(&site));
+    rb.build_all().unwrap();
+    let person = "  - name: Iwaya Takeshi\n    role: Minister\n    party: jp";
+    site.brief(
+        "c",
+        &format!(
+            "{}\npeople:\n{person}\naliases: [old/c/]",
+            brief_front(
+                "C",
+                "2025-03-01",
+                "jp",
+                "  - id: c1\n    status: in-progress"
+            )
+        ),
+        "Body of C.",
+    );
+    step(&site, &mut rb, &["content/briefs/c.md"]);
+    // A registry entry claims the name as an alias: the person's page moves.
+    site.write(
+        "content/people/iwaya.md",
+        "---\nname: Takeshi Iwaya\naliases: [Iwaya Takeshi]\n---\n",
+    );
+    step(&site, &mut rb, &["content/people/iwaya.md"]);
+    // A new title shows on the pages listing the brief: related briefs, the person, queries.
+    site.brief(
+        "b",
+        &brief_front(
+            "B, renamed",
+            "2025-02-01",
+            "us, kr",
+            "  - id: c2\n    text: Build ships.\n    by: [us, kr]",
+        ),
+        "Body of B.",
+    );
+    step(&site, &mut rb, &["content/briefs/b.md"]);
+    site.brief(
+        "c",
+        &format!(
+            "{}\npeople:\n{person}\naliases: [old/c2/]",
+            brief_front(
+                "C",
+                "2025-03-01",
+                "jp",
+                "  - id: c1\n    status: in-progress\n    due: 2025-06-01"
+            )
+        ),
+        "Body of C, edited.",
+    );
+    step(&site, &mut rb, &["content/briefs/c.md"]);
+    std::fs::remove_file(site.path("content/people/iwaya.md")).unwrap();
+    step(&site, &mut rb, &["content/people/iwaya.md"]);
 }
 
 #[test]

@@ -21,7 +21,10 @@ use crate::urls::output_file;
 
 mod scope;
 
-use scope::{Scope, pages_touched_by_content, pages_touched_by_patch, pages_using_templates};
+use scope::{
+    Scope, pages_querying_the_site, pages_touched_by_content, pages_touched_by_patch,
+    pages_using_templates,
+};
 
 /// Phase timings on stderr when `ACCORD_TRACE` is set, for performance work.
 struct Trace {
@@ -245,9 +248,12 @@ impl Rebuilder {
         kinds: &BTreeSet<SourceKind>,
         mut old: Stages,
     ) -> Result<Redone, (Diagnostics, Option<Stages>)> {
-        let content_changed = kinds
-            .iter()
-            .any(|k| matches!(k, SourceKind::Brief | SourceKind::Party | SourceKind::Topic));
+        let content_changed = kinds.iter().any(|k| {
+            matches!(
+                k,
+                SourceKind::Brief | SourceKind::Party | SourceKind::Topic | SourceKind::Person
+            )
+        });
         let templates_changed = kinds.contains(&SourceKind::Template);
         if !content_changed && !templates_changed {
             // Static files only: the pages stay as they are.
@@ -263,7 +269,8 @@ impl Rebuilder {
             match model::patch_briefs(&mut old.site, sources, &mut self.cache, &paths) {
                 Ok(Some(patched)) => {
                     trace.mark("patch briefs");
-                    let scope = pages_touched_by_patch(&old.site, &patched);
+                    let mut scope = pages_touched_by_patch(&old.site, &patched);
+                    scope.add(pages_querying_the_site(&old.pages, &old.theme));
                     let jobs: Vec<Page> = old
                         .pages
                         .iter()
@@ -309,6 +316,7 @@ impl Rebuilder {
         let mut scope = Scope::default();
         if content_changed {
             scope.add(pages_touched_by_content(&old.site, &site, change));
+            scope.add(pages_querying_the_site(&pages, &theme));
         }
         if templates_changed {
             scope.add(pages_using_templates(change, &pages, &theme));

@@ -151,6 +151,39 @@ impl Scope {
     }
 }
 
+/// Pages whose templates query the site (`get_briefs()`...): they may show anything, so any
+/// content change re-renders them; all pages when such a template is a base of others.
+pub(super) fn pages_querying_the_site(pages: &[Page], theme: &Theme) -> Option<BTreeSet<String>> {
+    let querying: Vec<&str> = theme
+        .templates
+        .iter()
+        .filter(|(_, text, _)| {
+            crate::render::queries::FUNCTIONS
+                .iter()
+                .any(|f| text.contains(&format!("{f}(")))
+        })
+        .map(|(name, _, _)| name.as_str())
+        .collect();
+    let mut out = BTreeSet::new();
+    for name in querying {
+        let quoted = format!("\"{name}\"");
+        if theme
+            .templates
+            .iter()
+            .any(|(other, text, _)| other != name && text.contains(&quoted))
+        {
+            return None;
+        }
+        out.extend(
+            pages
+                .iter()
+                .filter(|p| p.template == name)
+                .map(|p| p.path.clone()),
+        );
+    }
+    Some(out)
+}
+
 /// Pages rendered with a changed template. A template other pages extend or include (or a new
 /// one) may be used anywhere: then every page.
 pub(super) fn pages_using_templates(

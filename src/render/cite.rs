@@ -58,7 +58,7 @@ pub fn bibtex(site: &Site, b: &Brief) -> String {
             "month",
             MONTHS[usize::from(b.date.month().unsigned_abs()) - 1].to_string(),
         ),
-        ("date", b.date.to_string()),
+        ("date", format!("{{{}}}", b.date)),
         ("howpublished", "{Policy brief}".to_string()),
         ("url", format!("{{{url}}}")),
     ];

@@ -8,6 +8,7 @@ pub mod context;
 pub mod exports;
 pub mod feeds;
 mod pages;
+pub mod queries;
 pub mod theme;
 
 use rayon::prelude::*;
@@ -51,7 +52,7 @@ pub fn render_pages(
                 });
             }
             let context = pages::context(site, page).map_err(|e| (page, e))?;
-            render_page(tera, page, &context).map_err(|e| (page, e))
+            queries::with_site(site, || render_page(tera, page, &context)).map_err(|e| (page, e))
         })
         .collect();
     let mut out = Vec::with_capacity(results.len());

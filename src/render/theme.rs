@@ -92,6 +92,7 @@ impl Theme {
     pub fn tera(&self, site: &Site) -> Result<Tera, Diagnostics> {
         let mut tera = Tera::new();
         register_functions(&mut tera, &site.urls, &site.config.options.date_format);
+        super::queries::register(&mut tera);
         let templates: Vec<(&str, &str)> = self
             .templates
             .iter()

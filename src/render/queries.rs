@@ -1,0 +1,163 @@
+//! Template functions that query the site, so a theme can build views the default one does
+//! not have: `get_briefs(party="jp", limit=5)`, `get_commitments(status="stalled")`,
+//! `get_party(id="jp")`... (listed in the README, "Template functions").
+//!
+//! Tera's functions are registered once, but the site changes between rebuilds, so the site
+//! is lent to the rendering thread for the length of each render ([`with_site`]) rather than
+//! copied into every page's context.
+
+use tera::{Error, Kwargs, State, Tera, TeraResult, Value};
+
+use super::context::Views;
+use crate::diagnostics::suggestion;
+use crate::model::Site;
+
+scoped_tls::scoped_thread_local!(static SITE: Site);
+
+/// The names of the functions, for the rebuild to know which templates query the site.
+pub const FUNCTIONS: &[&str] = &[
+    "get_briefs",
+    "get_commitments",
+    "get_party",
+    "get_topic",
+    "get_person",
+    "get_commitment",
+];
+
+/// Run `render` with `site` available to the query functions on this thread.
+pub fn with_site<R>(site: &Site, render: impl FnOnce() -> R) -> R {
+    SITE.set(site, render)
+}
+
+fn query(f: impl FnOnce(&Site) -> TeraResult<Value>) -> TeraResult<Value> {
+    if !SITE.is_set() {
+        return Err(Error::message(
+            "site queries are only available while rendering a page",
+        ));
+    }
+    SITE.with(f)
+}
+
+pub fn register(tera: &mut Tera) {
+    tera.register_function("get_briefs", |kwargs: Kwargs, _: &State| {
+        query(|site| briefs(site, &kwargs))
+    });
+    tera.register_function("get_commitments", |kwargs: Kwargs, _: &State| {
+        query(|site| commitments(site, &kwargs))
+    });
+    tera.register_function("get_party", |kwargs: Kwargs, _: &State| {
+        query(|site| {
+            let id: String = kwargs.must_get("id")?;
+            let p = known(site.parties.get(&id), &id, site.parties.keys(), "party")?;
+            Ok(Value::from_serializable(&Views { site }.party(p)))
+        })
+    });
+    tera.register_function("get_topic", |kwargs: Kwargs, _: &State| {
+        query(|site| {
+            let id: String = kwargs.must_get("id")?;
+            let t = known(site.topics.get(&id), &id, site.topics.keys(), "topic")?;
+            Ok(Value::from_serializable(&Views { site }.topic(t)))
+        })
+    });
+    tera.register_function("get_person", |kwargs: Kwargs, _: &State| {
+        query(|site| {
+            let slug: String = kwargs.must_get("slug")?;
+            let p = known(site.people.get(&slug), &slug, site.people.keys(), "person")?;
+            Ok(Value::from_serializable(&Views { site }.person_page(p)))
+        })
+    });
+    tera.register_function("get_commitment", |kwargs: Kwargs, _: &State| {
+        query(|site| {
+            let id: String = kwargs.must_get("id")?;
+            let c = known(
+                site.commitments.get(&id),
+                &id,
+                site.commitments.keys(),
+                "commitment",
+            )?;
+            Ok(Value::from_serializable(
+                &Views { site }.commitment_summary(c),
+            ))
+        })
+    });
+}
+
+/// An id a template asked for, or an error naming the closest one.
+fn known<'a, T>(
+    found: Option<&'a T>,
+    id: &str,
+    ids: impl Iterator<Item = &'a String> + Clone,
+    what: &str,
+) -> TeraResult<&'a T> {
+    found.ok_or_else(|| {
+        Error::message(format!(
+            "no {what} `{id}`: {}",
+            suggestion(id, ids.map(String::as_str), what)
+        ))
+    })
+}
+
+/// `get_briefs(party=, topic=, person=, commitment=, limit=)`: briefs naming all of the
+/// given, newest first.
+fn briefs(site: &Site, kwargs: &Kwargs) -> TeraResult<Value> {
+    let party: Option<String> = kwargs.get("party")?;
+    let topic: Option<String> = kwargs.get("topic")?;
+    let person: Option<String> = kwargs.get("person")?;
+    let commitment: Option<String> = kwargs.get("commitment")?;
+    let limit: Option<usize> = kwargs.get("limit")?;
+    if let Some(id) = &party {
+        known(site.parties.get(id), id, site.parties.keys(), "party")?;
+    }
+    if let Some(id) = &topic {
+        known(site.topics.get(id), id, site.topics.keys(), "topic")?;
+    }
+    let v = Views { site };
+    let list: Vec<_> = site
+        .briefs
+        .iter()
+        .filter(|b| party.as_ref().is_none_or(|p| b.parties.contains(p)))
+        .filter(|b| topic.as_ref().is_none_or(|t| b.topics.contains(t)))
+        .filter(|b| {
+            person
+                .as_ref()
+                .is_none_or(|p| b.people.iter().any(|m| &m.person == p))
+        })
+        .filter(|b| {
+            commitment
+                .as_ref()
+                .is_none_or(|c| b.commitments.iter().any(|m| &m.id == c))
+        })
+        .take(limit.unwrap_or(usize::MAX))
+        .map(|b| v.brief_summary(b))
+        .collect();
+    Ok(Value::from_serializable(&list))
+}
+
+/// `get_commitments(status=, party=, topic=, overdue=)`: commitments matching all of the
+/// given, by id.
+fn commitments(site: &Site, kwargs: &Kwargs) -> TeraResult<Value> {
+    let status: Option<String> = kwargs.get("status")?;
+    let party: Option<String> = kwargs.get("party")?;
+    let topic: Option<String> = kwargs.get("topic")?;
+    let overdue: Option<bool> = kwargs.get("overdue")?;
+    if let Some(s) = &status
+        && site.config.status(s).is_none()
+    {
+        let ids = site.config.statuses.iter().map(|s| s.id.as_str());
+        return Err(Error::message(format!(
+            "no status `{s}`: {}",
+            suggestion(s, ids, "status")
+        )));
+    }
+    let v = Views { site };
+    let list: Vec<_> = site
+        .commitments
+        .values()
+        .filter(|c| status.as_ref().is_none_or(|s| &c.status == s))
+        .filter(|c| party.as_ref().is_none_or(|p| c.by.contains(p)))
+        .filter(|c| topic.as_ref().is_none_or(|t| c.topic.as_ref() == Some(t)))
+        .filter(|c| overdue.is_none_or(|o| c.is_overdue(site.today, &site.config) == o))
+        .map(|c| v.commitment_summary(c))
+        .collect();
+    Ok(Value::from_serializable(&list))
+}
