@@ -68,7 +68,8 @@ pub struct Generated {
     pub pages: usize,
 }
 
-/// Read, check and render the site; nothing is written.
+/// Read, check and render the site; nothing is written. The search index is made apart
+/// ([`add_search_index`]): `serve` builds it in the background.
 pub fn generate(sources: &Sources, options: &BuildOptions) -> Result<Generated, Diagnostics> {
     let stages = Stages::run(sources, options, &mut ModelCache::default()).map_err(sorted)?;
     let Stages {
@@ -81,6 +82,16 @@ pub fn generate(sources: &Sources, options: &BuildOptions) -> Result<Generated, 
         output,
         pages,
     })
+}
+
+/// Index the brief pages for search and add the bundle to the output.
+pub fn add_search_index(site: &Site, output: &mut Output) -> Result<(), Diagnostics> {
+    let bundle = crate::search::index(site, output)?;
+    let mut errors = Diagnostics::new();
+    for (path, bytes) in bundle {
+        output.add_file(&path, bytes, "the search index", false, &mut errors);
+    }
+    errors.into_result(())
 }
 
 /// Diagnostics in file order, as every command prints them.
@@ -195,8 +206,10 @@ fn run(options: &BuildOptions, write: bool) -> Result<BuildReport, Error> {
     };
     let sources = content::load(&options.root)?;
     stage("read files");
-    let generated = generate(&sources, options)?;
+    let mut generated = generate(&sources, options)?;
     stage("check and render");
+    add_search_index(&generated.site, &mut generated.output)?;
+    stage("search index");
     let out_dir = output_dir(options, &generated.site.config);
     output::check_output_dir(&options.root, &out_dir)?;
     if write {

@@ -117,6 +117,7 @@ pub mod site_path {
         })
     }
     pub const PEOPLE: &str = "people/";
+    pub const SEARCH: &str = "search/";
     pub const PARTIES: &str = "parties/";
     pub const TOPICS: &str = "topics/";
     pub const COMMITMENTS: &str = "commitments/";

@@ -40,6 +40,8 @@ pub enum PageKind {
     Citation(usize, CiteFormat),
     /// A file under `data/`.
     Export(Export),
+    /// The search page (the index itself is made after rendering, see `crate::search`).
+    Search,
     /// `404.html`, which GitHub Pages serves for any missing address.
     NotFound,
     /// A feed, made in Rust (see [`super::feeds`]).
@@ -186,6 +188,12 @@ pub fn pages(site: &Site) -> Vec<Page> {
         "the list of people",
         PageKind::People,
     ));
+    out.push(page(
+        site_path::SEARCH.into(),
+        "search.html",
+        "the search page",
+        PageKind::Search,
+    ));
     for export in Export::ALL {
         out.push(page(
             export.path().into(),
@@ -279,6 +287,7 @@ impl Page {
             PageKind::Brief(_)
             | PageKind::Commitment(_)
             | PageKind::NotFound
+            | PageKind::Search
             | PageKind::Robots
             | PageKind::Redirect(..)
             | PageKind::Citation(..) => 1,
@@ -372,6 +381,9 @@ pub fn context(site: &Site, page: &Page) -> tera::TeraResult<Context> {
             ctx.insert("page", &v.page("commitment", &c.text, page.path.clone()));
             ctx.insert("commitment", &v.commitment_summary(c));
             ctx.insert("timeline", &timeline(&v, c));
+        }
+        PageKind::Search => {
+            ctx.insert("page", &v.page("search", "Search", page.path.clone()));
         }
         PageKind::NotFound => {
             ctx.insert(

@@ -32,6 +32,7 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/commitments.html"),
     ),
     ("person.html", include_str!("../../templates/person.html")),
+    ("search.html", include_str!("../../templates/search.html")),
     ("people.html", include_str!("../../templates/people.html")),
     ("404.html", include_str!("../../templates/404.html")),
 ];
@@ -47,6 +48,10 @@ pub const DEFAULT_ASSETS: &[(&str, &[u8])] = &[
     (
         "accord-tracker.js",
         include_bytes!("../../static/accord-tracker.js"),
+    ),
+    (
+        "accord-search.js",
+        include_bytes!("../../static/accord-search.js"),
     ),
 ];
 

@@ -112,6 +112,13 @@ pub async fn handle(State(shared): State<Arc<Shared>>, request: Request<Body>) -
     }
     let served = shared.current();
     let target = resolve(&served.prefix, request.uri().path(), &served.output);
+    if matches!(target, Target::NotFound) {
+        // The search bundle is kept apart from the pages: it is rebuilt in the background.
+        let search = shared.search();
+        if let Target::File(file) = resolve(&served.prefix, request.uri().path(), &search) {
+            return file_response(&shared, &served, &search, &file).await;
+        }
+    }
     match target {
         Target::Redirect(to) => Response::builder()
             .status(StatusCode::MOVED_PERMANENTLY)
@@ -119,13 +126,18 @@ pub async fn handle(State(shared): State<Arc<Shared>>, request: Request<Body>) -
             .body(Body::empty())
             .unwrap_or_default(),
         Target::Reload(name) => reload::respond(&shared, &name),
-        Target::File(file) => file_response(&shared, &served, &file).await,
+        Target::File(file) => file_response(&shared, &served, &served.output, &file).await,
         Target::NotFound => not_found(&served),
     }
 }
 
-async fn file_response(shared: &Shared, served: &Served, file: &str) -> Response<Body> {
-    let bytes: Vec<u8> = match served.output.content(file) {
+async fn file_response(
+    shared: &Shared,
+    served: &Served,
+    output: &crate::output::Output,
+    file: &str,
+) -> Response<Body> {
+    let bytes: Vec<u8> = match output.content(file) {
         Some(Content::Bytes(b)) => b.to_vec(),
         Some(Content::Copy(disk)) => match shared.read_static(disk).await {
             Some(b) => b,

@@ -71,11 +71,20 @@ pub struct Shared {
     stopping: AtomicBool,
     /// The canonical `static/` directory: copied files are served only from inside it.
     static_dir: PathBuf,
+    /// The search bundle, built in the background after the pages (see [`spawn_indexer`]).
+    search: RwLock<Arc<Output>>,
 }
 
 impl Shared {
     pub fn current(&self) -> Arc<Served> {
         match self.current.read() {
+            Ok(guard) => guard.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    pub fn search(&self) -> Arc<Output> {
+        match self.search.read() {
             Ok(guard) => guard.clone(),
             Err(poisoned) => poisoned.into_inner().clone(),
         }
@@ -142,7 +151,12 @@ pub fn serve(options: ServeOptions) -> Result<(), Error> {
         stopping: AtomicBool::new(false),
         static_dir: std::fs::canonicalize(root.join("static"))
             .unwrap_or_else(|_| root.join("static")),
+        search: RwLock::new(Arc::new(Output::new())),
     });
+    let indexer = spawn_indexer(shared.clone());
+    if first.is_ok() {
+        send_index_job(&indexer, &rebuilder);
+    }
 
     let listener = bind(options.interface, options.port)?;
     let addr = listener.local_addr().map_err(|source| Error::Io {
@@ -169,7 +183,17 @@ pub fn serve(options: ServeOptions) -> Result<(), Error> {
     let quiet = options.quiet;
     std::thread::Builder::new()
         .name("accord rebuild".into())
-        .spawn(move || rebuild_loop(rebuilder, changes_rx, rebuild_shared, watching, root, quiet))
+        .spawn(move || {
+            rebuild_loop(
+                rebuilder,
+                changes_rx,
+                rebuild_shared,
+                watching,
+                root,
+                quiet,
+                indexer,
+            )
+        })
         .map_err(|source| Error::Io {
             path: PathBuf::from("rebuild thread"),
             source,
@@ -255,6 +279,7 @@ fn rebuild_loop(
     mut watching: watch::Watching,
     root: PathBuf,
     quiet: bool,
+    indexer: mpsc::Sender<IndexJob>,
 ) {
     let mut version = 1;
     while let Ok(mut change) = changes.recv() {
@@ -302,7 +327,68 @@ fn rebuild_loop(
         shared.swap(served);
         let _ = shared.signals.send(signal);
         report(&result, quiet, "Rebuilt");
+        if let Ok(update) = &result
+            && update.changed.iter().any(|p| p.starts_with("briefs/"))
+        {
+            send_index_job(&indexer, &rebuilder);
+        }
     }
+}
+
+/// The brief pages of a build, to index for search.
+struct IndexJob {
+    pages: Vec<crate::search::PageToIndex>,
+    language: String,
+}
+
+fn send_index_job(indexer: &mpsc::Sender<IndexJob>, rebuilder: &Rebuilder) {
+    if let (Some(site), Some(output)) = (rebuilder.site(), rebuilder.output()) {
+        let _ = indexer.send(IndexJob {
+            pages: crate::search::pages_to_index(site, output),
+            language: site.config.language.clone(),
+        });
+    }
+}
+
+/// Index for search off the rebuild path: at thousands of briefs indexing takes far longer
+/// than a rebuild, so pages reload at once and the search bundle follows. Jobs queued while one
+/// runs are skipped for the latest.
+fn spawn_indexer(shared: Arc<Shared>) -> mpsc::Sender<IndexJob> {
+    let (tx, rx) = mpsc::channel::<IndexJob>();
+    let spawned = std::thread::Builder::new()
+        .name("accord search index".into())
+        .spawn(move || {
+            let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            else {
+                return;
+            };
+            while let Ok(mut job) = rx.recv() {
+                while let Ok(newer) = rx.try_recv() {
+                    job = newer;
+                }
+                match runtime.block_on(crate::search::index_async(job.pages, &job.language)) {
+                    Ok(files) => {
+                        let mut output = Output::new();
+                        let mut errors = Diagnostics::new();
+                        for (path, bytes) in files {
+                            output.add_file(&path, bytes, "the search index", false, &mut errors);
+                        }
+                        let mut guard = match shared.search.write() {
+                            Ok(g) => g,
+                            Err(poisoned) => poisoned.into_inner(),
+                        };
+                        *guard = Arc::new(output);
+                    }
+                    Err(d) => eprintln!("{}", Diagnostics::from(d)),
+                }
+            }
+        });
+    if let Err(e) = spawned {
+        eprintln!("warning: search is not available in this preview: {e}");
+    }
+    tx
 }
 
 /// What to serve after a build: its output, or the last good one with the error.

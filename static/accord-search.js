@@ -1,0 +1,101 @@
+// The search page: queries the Pagefind index built with the site (under pagefind/, found
+// through the script tag's data-bundle, so it works under any sub-path), with filters by
+// party, topic and status. The query and filters live in the address, so results can be
+// shared and the back button works.
+const script = document.currentScript || document.querySelector("script[data-bundle]");
+const bundle = script.dataset.bundle;
+const form = document.querySelector("form.search-form");
+const status = document.getElementById("search-status");
+const list = document.getElementById("search-results");
+const filterNames = ["party", "topic", "status"];
+
+const pagefind = await import(`${bundle}pagefind.js`);
+// Result URLs are indexed relative to the site; baseUrl puts them under its path.
+await pagefind.options({ basePath: bundle, baseUrl: script.dataset.base, excerptLength: 30 });
+await pagefind.init();
+
+async function fillFilters() {
+  const available = await pagefind.filters();
+  for (const name of filterNames) {
+    const select = form.elements[name];
+    const values = Object.keys(available[name] || {}).sort((a, b) => a.localeCompare(b));
+    for (const value of values) {
+      const option = document.createElement("option");
+      option.value = value;
+      option.textContent = `${value} (${available[name][value]})`;
+      select.appendChild(option);
+    }
+  }
+  form.querySelector(".search-filters").hidden = false;
+}
+
+function readAddress() {
+  const params = new URLSearchParams(location.search);
+  form.elements.q.value = params.get("q") || "";
+  for (const name of filterNames) form.elements[name].value = params.get(name) || "";
+}
+
+function writeAddress() {
+  const params = new URLSearchParams();
+  const q = form.elements.q.value.trim();
+  if (q) params.set("q", q);
+  for (const name of filterNames) {
+    if (form.elements[name].value) params.set(name, form.elements[name].value);
+  }
+  const query = params.toString();
+  history.replaceState(null, "", query ? `?${query}` : location.pathname);
+}
+
+let latest = 0;
+async function run() {
+  const ticket = ++latest;
+  const q = form.elements.q.value.trim();
+  const filters = {};
+  for (const name of filterNames) {
+    if (form.elements[name].value) filters[name] = form.elements[name].value;
+  }
+  writeAddress();
+  if (!q && Object.keys(filters).length === 0) {
+    list.replaceChildren();
+    status.textContent = "";
+    return;
+  }
+  // An empty query with filters lists every brief they match.
+  const search = await pagefind.search(q || null, { filters, sort: q ? undefined : { date: "desc" } });
+  const results = await Promise.all(search.results.slice(0, 20).map((r) => r.data()));
+  if (ticket !== latest) return; // a newer search has started
+  list.replaceChildren(...results.map(resultItem));
+  const n = search.results.length;
+  status.textContent = n === 0 ? "No brief matches." : `${n} ${n === 1 ? "brief matches" : "briefs match"}${n > 20 ? "; the first 20 are shown" : ""}.`;
+}
+
+function resultItem(data) {
+  const li = document.createElement("li");
+  li.className = "search-result";
+  const h = document.createElement("h2");
+  const a = document.createElement("a");
+  a.href = data.url;
+  a.textContent = data.meta.title || data.url;
+  h.appendChild(a);
+  li.appendChild(h);
+  if (data.meta.date) {
+    const p = document.createElement("p");
+    p.className = "kicker";
+    p.textContent = data.meta.date;
+    li.appendChild(p);
+  }
+  const excerpt = document.createElement("p");
+  // Pagefind's excerpt is escaped text with <mark> around the matches.
+  excerpt.innerHTML = data.excerpt;
+  li.appendChild(excerpt);
+  return li;
+}
+
+let timer;
+form.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(run, 150); });
+form.addEventListener("change", run);
+form.addEventListener("submit", (e) => { e.preventDefault(); run(); });
+readAddress();
+await fillFilters();
+readAddress();
+run();
