@@ -86,7 +86,7 @@ pub fn generate(sources: &Sources, options: &BuildOptions) -> Result<Generated, 
 
 /// Index the brief pages for search and add the bundle to the output.
 pub fn add_search_index(site: &Site, output: &mut Output) -> Result<(), Diagnostics> {
-    let bundle = crate::search::index(site, output)?;
+    let bundle = crate::search::index(site)?;
     let mut errors = Diagnostics::new();
     for (path, bytes) in bundle {
         output.add_file(&path, bytes, "the search index", false, &mut errors);

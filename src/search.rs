@@ -3,16 +3,19 @@
 //! search page's script loads it from there, so search works under a sub-path, with no server
 //! and no external request.
 //!
-//! A brief page marks what is indexed (`data-pagefind-body`) and its filters (party, topic,
-//! status); see `templates/brief.html`.
+//! Each brief is indexed as a record made from the model (its text, title, date, and filters by
+//! party, topic and the current status of its commitments), not by parsing its page.
 
 use pagefind::api::PagefindIndex;
 use pagefind::options::PagefindServiceConfig;
 
+use std::collections::BTreeMap;
+
+use rayon::prelude::*;
+
 use crate::diagnostics::Diagnostic;
 use crate::model::Site;
-use crate::output::{Content, Output};
-use crate::urls::{output_file, site_path};
+use crate::urls::site_path;
 
 /// Where the bundle goes in the output.
 pub const BUNDLE_DIR: &str = "pagefind";
@@ -20,53 +23,158 @@ pub const BUNDLE_DIR: &str = "pagefind";
 /// A file of the search bundle: path in the output, bytes.
 pub type BundleFile = (String, Vec<u8>);
 
-/// Index the site's brief pages (from `output`) and return the bundle's files. Blocks: it
-/// runs Pagefind on a runtime of its own, so call it outside any async context (or see
-/// [`index_async`]).
-pub fn index(site: &Site, output: &Output) -> Result<Vec<BundleFile>, Diagnostic> {
+/// One brief as the index sees it: its text, title and date, and what it can be filtered by.
+pub struct Record {
+    /// Relative to the site root (`/briefs/kl/`): the search script gives Pagefind the base path.
+    pub url: String,
+    pub text: String,
+    pub meta: BTreeMap<String, String>,
+    pub filters: BTreeMap<String, Vec<String>>,
+    pub sort: BTreeMap<String, String>,
+}
+
+/// Index the site's briefs and return the bundle's files. Blocks: it runs Pagefind on a
+/// runtime of its own, so call it outside any async context (or see [`index_async`]).
+pub fn index(site: &Site) -> Result<Vec<BundleFile>, Diagnostic> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(|e| failed(e.to_string()))?;
-    runtime.block_on(index_async(
-        pages_to_index(site, output),
-        &site.config.language,
-    ))
+    runtime.block_on(index_async(records(site), &site.config.language))
 }
 
-/// A page to index: its URL path and its HTML (shared with the output, not copied).
-pub type PageToIndex = (String, std::sync::Arc<[u8]>);
-
-/// The brief pages, the input of [`index_async`], with URLs relative to the site root.
-pub fn pages_to_index(site: &Site, output: &Output) -> Vec<PageToIndex> {
+/// The records of every brief, made from the model rather than the rendered pages: Pagefind
+/// then skips parsing whole pages (navigation, footers) and indexes only what a brief says.
+pub fn records(site: &Site) -> Vec<Record> {
     site.briefs
-        .iter()
-        .filter_map(|b| {
-            let path = site_path::brief(&b.slug);
-            match output.content(&output_file(&path)) {
-                // Relative to the site: the search script gives Pagefind the base path.
-                Some(Content::Bytes(bytes)) => Some((format!("/{path}"), bytes.clone())),
-                _ => None,
+        .par_iter()
+        .map(|b| {
+            let mut text = String::with_capacity(b.body.html.len());
+            for part in [
+                Some(&b.title),
+                b.summary.as_ref(),
+                b.event.as_ref(),
+                b.location.as_ref(),
+            ]
+            .into_iter()
+            .flatten()
+            {
+                text.push_str(part);
+                text.push_str(".\n");
+            }
+            for person in &b.people {
+                text.push_str(&person.name);
+                text.push_str(".\n");
+            }
+            push_html_text(&mut text, &b.body.html);
+            let mut statuses = Vec::new();
+            for m in &b.commitments {
+                if let Some(c) = site.commitments.get(&m.id) {
+                    text.push_str(&c.text);
+                    text.push('\n');
+                    let label = site
+                        .config
+                        .status(&c.status)
+                        .map_or(c.status.as_str(), |s| &s.label);
+                    if !statuses.iter().any(|s: &String| s == label) {
+                        statuses.push(label.to_string());
+                    }
+                }
+            }
+            let names = |ids: &[String], name: &dyn Fn(&str) -> Option<String>| -> Vec<String> {
+                ids.iter().filter_map(|id| name(id)).collect()
+            };
+            let filters = BTreeMap::from([
+                (
+                    "party".to_string(),
+                    names(&b.parties, &|id| {
+                        site.parties.get(id).map(|p| p.name.clone())
+                    }),
+                ),
+                (
+                    "topic".to_string(),
+                    names(&b.topics, &|id| site.topics.get(id).map(|t| t.name.clone())),
+                ),
+                ("status".to_string(), statuses),
+            ]);
+            Record {
+                url: format!("/{}", site_path::brief(&b.slug)),
+                text,
+                meta: BTreeMap::from([
+                    ("title".to_string(), b.title.clone()),
+                    ("date".to_string(), b.date.to_string()),
+                ]),
+                filters,
+                sort: BTreeMap::from([("date".to_string(), b.date.to_string())]),
             }
         })
         .collect()
 }
 
-/// Index `pages` (URL path, HTML) in `language` and return the bundle's files.
+/// The text of an HTML fragment (a rendered body): tags dropped, the few entities the
+/// Markdown renderer writes decoded, block ends kept as line breaks.
+fn push_html_text(out: &mut String, html: &str) {
+    let mut rest = html;
+    while let Some(open) = rest.find('<') {
+        push_decoded(out, &rest[..open]);
+        let Some(close) = rest[open..].find('>') else {
+            rest = "";
+            break;
+        };
+        let tag = &rest[open + 1..open + close];
+        if tag.starts_with('/')
+            && (tag.starts_with("/p")
+                || tag.starts_with("/h")
+                || tag.starts_with("/li")
+                || tag.starts_with("/t"))
+        {
+            out.push('\n');
+        } else if !out.ends_with([' ', '\n']) && (tag.starts_with("td") || tag.starts_with("br")) {
+            out.push(' ');
+        }
+        rest = &rest[open + close + 1..];
+    }
+    push_decoded(out, rest);
+    out.push('\n');
+}
+
+fn push_decoded(out: &mut String, text: &str) {
+    if !text.contains('&') {
+        out.push_str(text);
+        return;
+    }
+    out.push_str(
+        &text
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", "\"")
+            .replace("&#39;", "'")
+            .replace("&amp;", "&"),
+    );
+}
+
+/// Index `records` in `language` and return the bundle's files.
 pub async fn index_async(
-    pages: Vec<PageToIndex>,
+    records: Vec<Record>,
     language: &str,
 ) -> Result<Vec<BundleFile>, Diagnostic> {
+    let language = primary_language(language);
     let config = PagefindServiceConfig::builder()
-        .force_language(primary_language(language))
+        .force_language(language.clone())
         .build();
     let mut index = PagefindIndex::new(Some(config)).map_err(|e| failed(e.to_string()))?;
-    for (url, html) in pages {
-        let html = String::from_utf8_lossy(&html).into_owned();
+    for r in records {
         index
-            .add_html_file(None, Some(url.clone()), html)
+            .add_custom_record(
+                r.url.clone(),
+                r.text,
+                language.clone(),
+                Some(r.meta),
+                Some(r.filters),
+                Some(r.sort),
+            )
             .await
-            .map_err(|e| failed(format!("{url}: {e}")))?;
+            .map_err(|e| failed(format!("{}: {e}", r.url)))?;
     }
     let files = index.get_files().await.map_err(|e| failed(e.to_string()))?;
     let mut out: Vec<BundleFile> = files

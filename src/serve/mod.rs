@@ -337,14 +337,14 @@ fn rebuild_loop(
 
 /// The brief pages of a build, to index for search.
 struct IndexJob {
-    pages: Vec<crate::search::PageToIndex>,
+    records: Vec<crate::search::Record>,
     language: String,
 }
 
 fn send_index_job(indexer: &mpsc::Sender<IndexJob>, rebuilder: &Rebuilder) {
-    if let (Some(site), Some(output)) = (rebuilder.site(), rebuilder.output()) {
+    if let Some(site) = rebuilder.site() {
         let _ = indexer.send(IndexJob {
-            pages: crate::search::pages_to_index(site, output),
+            records: crate::search::records(site),
             language: site.config.language.clone(),
         });
     }
@@ -368,7 +368,7 @@ fn spawn_indexer(shared: Arc<Shared>) -> mpsc::Sender<IndexJob> {
                 while let Ok(newer) = rx.try_recv() {
                     job = newer;
                 }
-                match runtime.block_on(crate::search::index_async(job.pages, &job.language)) {
+                match runtime.block_on(crate::search::index_async(job.records, &job.language)) {
                     Ok(files) => {
                         let mut output = Output::new();
                         let mut errors = Diagnostics::new();
