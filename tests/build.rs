@@ -324,6 +324,16 @@ fn init_makes_a_site_that_builds_and_new_brief_adds_a_draft() {
     assert!(root.join("public/briefs/first-brief/index.html").is_file());
     assert!(root.join("public/parties/exr/index.html").is_file());
     assert!(root.join("public/topics/trade/index.html").is_file());
+    // The site publishes itself: the GitHub Pages workflow, building with Pages' own address.
+    let workflow = std::fs::read_to_string(root.join(".github/workflows/pages.yml")).unwrap();
+    assert!(
+        workflow.contains("uses: actions/deploy-pages@"),
+        "{workflow}"
+    );
+    assert!(
+        workflow.contains("accord build --base-url \"${{ steps.pages.outputs.base_url }}/\""),
+        "{workflow}"
+    );
     // init refuses to run over an existing site.
     assert_eq!(
         common::run_in(dir.path(), &["init", "mysite"]).code,

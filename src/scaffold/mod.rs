@@ -1,6 +1,10 @@
 //! `accord init` and `accord new`: files written for the user to fill in. Neither ever
 //! overwrites an existing file.
 
+mod pages_workflow;
+
+pub use pages_workflow::{AccordFrom, pages_workflow};
+
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -88,6 +92,10 @@ pub fn init(dir: &Path) -> Result<Vec<PathBuf>, Error> {
         ("content/topics/trade.md", STARTER_TOPIC.into()),
         ("content/briefs/first-brief.md", starter_brief(&today)),
         (".gitignore", STARTER_GITIGNORE.into()),
+        (
+            ".github/workflows/pages.yml",
+            pages_workflow(AccordFrom::Install),
+        ),
     ];
     for (rel, _) in &files {
         if dir.join(rel).exists() {
