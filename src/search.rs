@@ -102,13 +102,21 @@ pub fn records(site: &Site) -> Vec<Record> {
                 text,
                 meta: BTreeMap::from([
                     ("title".to_string(), b.title.clone()),
-                    ("date".to_string(), b.date.to_string()),
+                    (
+                        "date".to_string(),
+                        format_date(b.date, &site.config.options.date_format),
+                    ),
                 ]),
                 filters,
                 sort: BTreeMap::from([("date".to_string(), b.date.to_string())]),
             }
         })
         .collect()
+}
+
+fn format_date(date: jiff::civil::Date, format: &str) -> String {
+    crate::render::theme::format_date(&date.to_string(), format)
+        .unwrap_or_else(|_| date.to_string())
 }
 
 /// The text of an HTML fragment (a rendered body): tags dropped, the few entities the
@@ -122,6 +130,13 @@ fn push_html_text(out: &mut String, html: &str) {
             break;
         };
         let tag = &rest[open + 1..open + close];
+        // A heading's anchor link (`#`) is not text of the brief.
+        if tag.starts_with("a class=\"heading-anchor\"") {
+            rest = rest[open + close + 1..]
+                .split_once("</a>")
+                .map_or("", |(_, after)| after);
+            continue;
+        }
         if tag.starts_with('/')
             && (tag.starts_with("/p")
                 || tag.starts_with("/h")
@@ -208,6 +223,16 @@ fn failed(message: String) -> Diagnostic {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn body_text_drops_tags_and_heading_anchors() {
+        let mut text = String::new();
+        super::push_html_text(
+            &mut text,
+            "<h2 id=\"x\">Next steps<a class=\"heading-anchor\" href=\"#x\">#</a></h2><p>Talks &amp; <em>more</em> talks.</p>",
+        );
+        assert_eq!(text, "Next steps\nTalks & more talks.\n\n");
+    }
+
     #[test]
     fn languages_are_reduced_to_their_primary_code() {
         assert_eq!(super::primary_language("en-GB"), "en");
