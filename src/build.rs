@@ -71,7 +71,13 @@ pub struct Generated {
 /// Read, check and render the site; nothing is written. The search index is made apart
 /// ([`add_search_index`]): `serve` builds it in the background.
 pub fn generate(sources: &Sources, options: &BuildOptions) -> Result<Generated, Diagnostics> {
-    let stages = Stages::run(sources, options, &mut ModelCache::default()).map_err(sorted)?;
+    let site = Stages::resolve(sources, options, &mut ModelCache::default()).map_err(sorted)?;
+    generate_from(site, sources)
+}
+
+/// Render a resolved site and assemble its output.
+fn generate_from(site: Site, sources: &Sources) -> Result<Generated, Diagnostics> {
+    let stages = Stages::render(site, sources).map_err(sorted)?;
     let Stages {
         site, pages_output, ..
     } = stages;
@@ -84,9 +90,11 @@ pub fn generate(sources: &Sources, options: &BuildOptions) -> Result<Generated, 
     })
 }
 
-/// Index the brief pages for search and add the bundle to the output.
-pub fn add_search_index(site: &Site, output: &mut Output) -> Result<(), Diagnostics> {
-    let bundle = crate::search::index(site)?;
+/// Add the search bundle to the output.
+fn add_search_bundle(
+    bundle: Vec<crate::search::BundleFile>,
+    output: &mut Output,
+) -> Result<(), Diagnostics> {
     let mut errors = Diagnostics::new();
     for (path, bytes) in bundle {
         output.add_file(&path, bytes, "the search index", false, &mut errors);
@@ -127,8 +135,21 @@ impl Stages {
         options: &BuildOptions,
         cache: &mut ModelCache,
     ) -> Result<Stages, Diagnostics> {
+        Stages::render(Stages::resolve(sources, options, cache)?, sources)
+    }
+
+    /// The site model, checked.
+    pub fn resolve(
+        sources: &Sources,
+        options: &BuildOptions,
+        cache: &mut ModelCache,
+    ) -> Result<Site, Diagnostics> {
         let config = config(sources, options)?;
-        let site = model::resolve_cached(sources, config, options.resolve_options(), cache)?;
+        model::resolve_cached(sources, config, options.resolve_options(), cache)
+    }
+
+    /// Every page of a resolved site.
+    pub fn render(site: Site, sources: &Sources) -> Result<Stages, Diagnostics> {
         let theme = Theme::for_site(sources);
         let tera = theme.tera(&site)?;
         let pages = render::pages(&site);
@@ -206,10 +227,28 @@ fn run(options: &BuildOptions, write: bool) -> Result<BuildReport, Error> {
     };
     let sources = content::load(&options.root)?;
     stage("read files");
-    let mut generated = generate(&sources, options)?;
-    stage("check and render");
-    add_search_index(&generated.site, &mut generated.output)?;
-    stage("search index");
+    let site = Stages::resolve(&sources, options, &mut ModelCache::default()).map_err(sorted)?;
+    stage("check");
+    // Pagefind indexes on one thread: it runs beside the rendering rather than after it.
+    let search = site.config.options.search.then(|| {
+        let records = crate::search::records(&site);
+        let language = site.config.language.clone();
+        std::thread::spawn(move || crate::search::index_records(records, &language))
+    });
+    let mut generated = generate_from(site, &sources)?;
+    stage("render");
+    if let Some(indexing) = search {
+        let bundle = indexing
+            .join()
+            .map_err(|_| {
+                Diagnostics::from(Diagnostic::general(
+                    "the search indexer stopped unexpectedly",
+                ))
+            })?
+            .map_err(Diagnostics::from)?;
+        add_search_bundle(bundle, &mut generated.output)?;
+        stage("search index (beside rendering)");
+    }
     let out_dir = output_dir(options, &generated.site.config);
     output::check_output_dir(&options.root, &out_dir)?;
     if write {

@@ -50,6 +50,8 @@ pub struct Options {
     pub per_page: usize,
     /// strftime-style format for dates shown in pages (`%-d %B %Y` gives "11 July 2025").
     pub date_format: String,
+    /// Build the search index and the search page.
+    pub search: bool,
 }
 
 impl Default for Options {
@@ -57,6 +59,7 @@ impl Default for Options {
         Options {
             per_page: 10,
             date_format: "%-d %B %Y".into(),
+            search: true,
         }
     }
 }

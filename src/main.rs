@@ -10,6 +10,11 @@ use accord::build::{self, BuildOptions, BuildReport};
 use clap::Parser;
 use cli::{Cli, Command, NewCommand};
 
+// Rendering allocates many small values (template contexts, strings); mimalloc handles that
+// markedly faster than the system allocator (measured in the commit adding it).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let root = cli.root.clone().unwrap_or_else(|| PathBuf::from("."));

@@ -36,11 +36,17 @@ pub struct Record {
 /// Index the site's briefs and return the bundle's files. Blocks: it runs Pagefind on a
 /// runtime of its own, so call it outside any async context (or see [`index_async`]).
 pub fn index(site: &Site) -> Result<Vec<BundleFile>, Diagnostic> {
+    index_records(records(site), &site.config.language)
+}
+
+/// [`index`] for records already made (they own their data, so this can run on a thread of
+/// its own while the site renders).
+pub fn index_records(records: Vec<Record>, language: &str) -> Result<Vec<BundleFile>, Diagnostic> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(|e| failed(e.to_string()))?;
-    runtime.block_on(index_async(records(site), &site.config.language))
+    runtime.block_on(index_async(records, language))
 }
 
 /// The records of every brief, made from the model rather than the rendered pages: Pagefind

@@ -184,7 +184,12 @@ fn collect_foreign(
         let file_type = entry.file_type().map_err(io_at(&entry.path()))?;
         if file_type.is_dir() {
             let inner = format!("{rel}/");
-            if written.iter().any(|w| w.starts_with(&inner)) {
+            // The set is sorted: the first path at or after `inner` is inside it if any is.
+            let holds_ours = written
+                .range(inner.clone()..)
+                .next()
+                .is_some_and(|w| w.starts_with(&inner));
+            if holds_ours {
                 collect_foreign(&entry.path(), &rel, written, out)?;
             } else {
                 out.push(rel);

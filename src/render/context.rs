@@ -30,6 +30,8 @@ pub struct SiteView<'a> {
     pub counts: Counts,
     /// The date the site was built as of (`YYYY-MM-DD`): "overdue" is measured against it.
     pub today: String,
+    /// Whether the site has search (`options.search`).
+    pub search: bool,
 }
 
 #[derive(Serialize)]
@@ -299,6 +301,7 @@ impl<'a> Views<'a> {
                 people: s.people.len(),
             },
             today: s.today.to_string(),
+            search: s.config.options.search,
         }
     }
 

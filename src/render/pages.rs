@@ -188,12 +188,14 @@ pub fn pages(site: &Site) -> Vec<Page> {
         "the list of people",
         PageKind::People,
     ));
-    out.push(page(
-        site_path::SEARCH.into(),
-        "search.html",
-        "the search page",
-        PageKind::Search,
-    ));
+    if site.config.options.search {
+        out.push(page(
+            site_path::SEARCH.into(),
+            "search.html",
+            "the search page",
+            PageKind::Search,
+        ));
+    }
     for export in Export::ALL {
         out.push(page(
             export.path().into(),

@@ -342,7 +342,7 @@ struct IndexJob {
 }
 
 fn send_index_job(indexer: &mpsc::Sender<IndexJob>, rebuilder: &Rebuilder) {
-    if let Some(site) = rebuilder.site() {
+    if let Some(site) = rebuilder.site().filter(|s| s.config.options.search) {
         let _ = indexer.send(IndexJob {
             records: crate::search::records(site),
             language: site.config.language.clone(),
