@@ -228,15 +228,43 @@ fn run(options: &BuildOptions, write: bool) -> Result<BuildReport, Error> {
     let sources = content::load(&options.root)?;
     stage("read files");
     let site = Stages::resolve(&sources, options, &mut ModelCache::default()).map_err(sorted)?;
+    let theme = Theme::for_site(&sources);
+    let tera = theme.tera(&site)?;
+    let pages = render::pages(&site);
+    // Every path is known before anything is rendered: clashes are found first.
+    let mut errors = Diagnostics::new();
+    let mut planned = Output::new();
+    planned.add_staged_pages(&pages, &mut errors);
+    errors.into_result(())?;
+    let mut output = assemble(planned, &sources, &site.config).map_err(sorted)?;
+    let out_dir = output_dir(options, &site.config);
+    output::check_output_dir(&options.root, &out_dir)?;
     stage("check");
     // Pagefind indexes on one thread: it runs beside the rendering rather than after it.
-    let search = site.config.options.search.then(|| {
+    let search = (write && site.config.options.search).then(|| {
         let records = crate::search::records(&site);
         let language = site.config.language.clone();
         std::thread::spawn(move || crate::search::index_records(records, &language))
     });
-    let mut generated = generate_from(site, &sources)?;
-    stage("render");
+    // Pages go to disk as they are rendered, so they are never all in memory.
+    let staging = if write {
+        Some(output::Staging::begin(&out_dir, &output)?)
+    } else {
+        None
+    };
+    let rendered = render::render_each(&site, &theme, &tera, &pages, |page| match &staging {
+        Some(s) => s
+            .write_file(&crate::urls::output_file(&page.path), page.html.as_bytes())
+            .map_err(|e| Diagnostic::general(e.to_string())),
+        None => Ok(()),
+    });
+    if let Err(e) = rendered {
+        if let Some(s) = staging {
+            s.abandon();
+        }
+        return Err(sorted(e).into());
+    }
+    stage("render and write pages");
     if let Some(indexing) = search {
         let bundle = indexing
             .join()
@@ -244,21 +272,25 @@ fn run(options: &BuildOptions, write: bool) -> Result<BuildReport, Error> {
                 Diagnostics::from(Diagnostic::general(
                     "the search indexer stopped unexpectedly",
                 ))
-            })?
-            .map_err(Diagnostics::from)?;
-        add_search_bundle(bundle, &mut generated.output)?;
+            })
+            .and_then(|r| r.map_err(Diagnostics::from))
+            .and_then(|bundle| add_search_bundle(bundle, &mut output));
+        if let Err(e) = bundle {
+            if let Some(s) = staging {
+                s.abandon();
+            }
+            return Err(e.into());
+        }
         stage("search index (beside rendering)");
     }
-    let out_dir = output_dir(options, &generated.site.config);
-    output::check_output_dir(&options.root, &out_dir)?;
-    if write {
-        generated.output.write(&out_dir)?;
-        stage("write output");
+    if let Some(s) = staging {
+        s.finish(&output)?;
+        stage("write the rest and swap in");
     }
     Ok(BuildReport {
-        pages: generated.pages,
-        files: generated.output.len(),
-        briefs: generated.site.briefs.len(),
+        pages: pages.len(),
+        files: output.len(),
+        briefs: site.briefs.len(),
         output_dir: write.then_some(out_dir),
         elapsed: started.elapsed(),
         stages,

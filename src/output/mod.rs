@@ -18,7 +18,7 @@ use crate::urls::output_file;
 
 mod write;
 
-pub use write::check_output_dir;
+pub use write::{Staging, check_output_dir};
 
 /// The list of files Accord wrote, one relative path per line.
 pub const MANIFEST: &str = ".accord-manifest";
@@ -58,6 +58,9 @@ pub enum Content {
     Bytes(Arc<[u8]>),
     /// A static file, copied from disk when written (and read from disk when served).
     Copy(PathBuf),
+    /// Already written to the staging directory of a build as it was rendered (see
+    /// [`Staging`]): the output keeps its path, not its bytes.
+    Staged,
 }
 
 impl PartialEq for Content {
@@ -66,6 +69,7 @@ impl PartialEq for Content {
         match (self, other) {
             (Content::Bytes(a), Content::Bytes(b)) => Arc::ptr_eq(a, b) || a == b,
             (Content::Copy(a), Content::Copy(b)) => a == b,
+            (Content::Staged, Content::Staged) => true,
             _ => false,
         }
     }
@@ -167,6 +171,20 @@ impl Output {
                 output_file(&p.path),
                 Content::Bytes(p.html.into_bytes().into()),
                 p.origin,
+                false,
+                errors,
+            );
+        }
+    }
+
+    /// Pages a build writes as they are rendered ([`Staging::write_file`]): only their paths,
+    /// so clashes are found before anything is rendered.
+    pub fn add_staged_pages(&mut self, pages: &[crate::render::Page], errors: &mut Diagnostics) {
+        for p in pages {
+            self.insert(
+                output_file(&p.path),
+                Content::Staged,
+                p.origin.clone(),
                 false,
                 errors,
             );

@@ -1,20 +1,42 @@
 //! Writing an output set to disk: staged beside the output directory, swapped in whole, and
 //! never deleting what Accord did not write.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use rayon::prelude::*;
 
 use super::{Content, MANIFEST, Output, OutputError, ancestors, io_at};
 
 impl Output {
     /// Write the output to `dir`, replacing what a previous build wrote there.
-    ///
-    /// Every step that can fail happens before the swap or is undone: files Accord did not
-    /// write are checked for conflicts before any is moved, moved back if a later step fails,
-    /// and the staging directory is deleted only while it holds nothing but Accord's files.
     pub fn write(&self, dir: &Path) -> Result<(), OutputError> {
+        Staging::begin(dir, self)?.finish(self)
+    }
+}
+
+/// A build being written: a new directory beside the output directory, filled (pages can be
+/// written as they are rendered, see [`Staging::write_file`]) and then swapped in whole.
+///
+/// Every step that can fail happens before the swap or is undone: files Accord did not write
+/// are checked for conflicts before anything is written, moved back if a later step fails,
+/// and the staging directory is deleted only while it holds nothing but Accord's files.
+pub struct Staging {
+    dir: PathBuf,
+    parent: PathBuf,
+    name: String,
+    staging: PathBuf,
+    previous: Option<BTreeSet<String>>,
+    foreign: Vec<String>,
+    made: Mutex<HashSet<PathBuf>>,
+}
+
+impl Staging {
+    /// Check `dir` against the files `planned` will hold, and create the staging directory.
+    pub fn begin(dir: &Path, planned: &Output) -> Result<Staging, OutputError> {
         if fs::symlink_metadata(dir).is_ok_and(|m| m.file_type().is_symlink()) {
             return Err(OutputError::Refused {
                 path: dir.to_path_buf(),
@@ -35,16 +57,71 @@ impl Output {
             Some(written) => {
                 let mut found = Vec::new();
                 collect_foreign(dir, "", written, &mut found)?;
-                self.check_no_conflict(dir, &found)?;
+                planned.check_no_conflict(dir, &found)?;
                 found
             }
             None => Vec::new(),
         };
         let staging = unique_sibling(parent, &name, "new");
-        if let Err(e) = self.write_tree(&staging) {
-            remove_tree_we_wrote(&staging);
+        fs::create_dir_all(&staging).map_err(io_at(&staging))?;
+        Ok(Staging {
+            dir: dir.to_path_buf(),
+            parent: parent.to_path_buf(),
+            name,
+            staging,
+            previous,
+            foreign,
+            made: Mutex::new(HashSet::new()),
+        })
+    }
+
+    /// Write one file of the new build (from any thread).
+    pub fn write_file(&self, rel: &str, bytes: &[u8]) -> Result<(), OutputError> {
+        let path = self.staging.join(rel);
+        self.make_parent(&path)?;
+        fs::write(&path, bytes).map_err(io_at(&path))
+    }
+
+    fn make_parent(&self, path: &Path) -> Result<(), OutputError> {
+        let Some(parent) = path.parent() else {
+            return Ok(());
+        };
+        let known = self.made.lock().map_or(false, |m| m.contains(parent));
+        if !known {
+            fs::create_dir_all(parent).map_err(io_at(parent))?;
+            if let Ok(mut m) = self.made.lock() {
+                m.insert(parent.to_path_buf());
+            }
+        }
+        Ok(())
+    }
+
+    /// Give up: delete the staging directory (which holds only this build's files).
+    pub fn abandon(self) {
+        remove_tree_we_wrote(&self.staging);
+    }
+
+    /// Write what `output` holds that is not written yet, and the manifest, then swap the new
+    /// build in.
+    pub fn finish(self, output: &Output) -> Result<(), OutputError> {
+        // Again with every file: some (the search bundle) were not known at the start.
+        if let Err(e) = output
+            .check_no_conflict(&self.dir, &self.foreign)
+            .and_then(|()| self.write_rest(output))
+        {
+            self.abandon();
             return Err(e);
         }
+        let Staging {
+            dir,
+            parent,
+            name,
+            staging,
+            previous,
+            foreign,
+            ..
+        } = self;
+        let (dir, parent) = (dir.as_path(), parent.as_path());
         let Some(previous) = previous else {
             return fs::rename(&staging, dir).map_err(|e| {
                 remove_tree_we_wrote(&staging);
@@ -66,7 +143,9 @@ impl Output {
         remove_files_we_wrote(&retired, &previous);
         Ok(())
     }
+}
 
+impl Output {
     /// A file Accord did not write may not sit where the new output has a file, or a folder
     /// (or where the new output needs a folder).
     fn check_no_conflict(&self, dir: &Path, foreign: &[String]) -> Result<(), OutputError> {
@@ -89,26 +168,25 @@ impl Output {
         }
         Ok(())
     }
+}
 
-    fn write_tree(&self, root: &Path) -> Result<(), OutputError> {
-        fs::create_dir_all(root).map_err(io_at(root))?;
-        let mut dirs: BTreeSet<PathBuf> = BTreeSet::new();
-        for (rel, entry) in &self.files {
-            let path = root.join(rel);
-            if let Some(parent) = path.parent()
-                && dirs.insert(parent.to_path_buf())
-            {
-                fs::create_dir_all(parent).map_err(io_at(parent))?;
-            }
-            match &entry.content {
-                Content::Bytes(bytes) => fs::write(&path, bytes).map_err(io_at(&path))?,
+impl Staging {
+    /// The files not written while rendering, in parallel, then the manifest.
+    fn write_rest(&self, output: &Output) -> Result<(), OutputError> {
+        output
+            .files
+            .par_iter()
+            .try_for_each(|(rel, entry)| match &entry.content {
+                Content::Bytes(bytes) => self.write_file(rel, bytes),
                 Content::Copy(from) => {
-                    fs::copy(from, &path).map_err(io_at(from))?;
+                    let path = self.staging.join(rel);
+                    self.make_parent(&path)?;
+                    fs::copy(from, &path).map(|_| ()).map_err(io_at(from))
                 }
-            }
-        }
-        let manifest: String = self.files.keys().map(|k| format!("{k}\n")).collect();
-        let path = root.join(MANIFEST);
+                Content::Staged => Ok(()),
+            })?;
+        let manifest: String = output.files.keys().map(|k| format!("{k}\n")).collect();
+        let path = self.staging.join(MANIFEST);
         fs::write(&path, manifest).map_err(io_at(&path))
     }
 }
@@ -245,9 +323,9 @@ fn restore(
 
 /// Delete what the manifest lists, then the directories left empty. Anything else stays.
 fn remove_files_we_wrote(dir: &Path, written: &BTreeSet<String>) {
-    for rel in written {
+    written.par_iter().for_each(|rel| {
         let _ = fs::remove_file(dir.join(rel));
-    }
+    });
     let _ = fs::remove_file(dir.join(MANIFEST));
     remove_empty_dirs(dir);
 }

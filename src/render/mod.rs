@@ -38,30 +38,60 @@ pub fn render_pages(
     tera: &Tera,
     jobs: &[Page],
 ) -> Result<Vec<RenderedPage>, Diagnostics> {
+    let out = std::sync::Mutex::new(Vec::with_capacity(jobs.len()));
+    render_each(site, theme, tera, jobs, |page| {
+        if let Ok(mut out) = out.lock() {
+            out.push(page);
+        }
+        Ok(())
+    })?;
+    Ok(out.into_inner().unwrap_or_default())
+}
+
+/// Render the given pages in parallel and hand each to `sink` as soon as it is done (a build
+/// writes it to disk there, so the pages are never all in memory at once). Every failing page
+/// is reported, and every error of the sink.
+pub fn render_each(
+    site: &Site,
+    theme: &Theme,
+    tera: &Tera,
+    jobs: &[Page],
+    sink: impl Fn(RenderedPage) -> Result<(), Diagnostic> + Sync,
+) -> Result<(), Diagnostics> {
     // The longest pages first, so they do not finish alone at the end of a parallel run.
     let mut jobs: Vec<&Page> = jobs.iter().collect();
     jobs.sort_by_key(|p| std::cmp::Reverse(p.weight(site)));
-    let results: Vec<Result<RenderedPage, (&Page, tera::Error)>> = jobs
+    let results: Vec<Result<(), Failure>> = jobs
         .into_par_iter()
         .map(|page| {
-            if let Some(text) = pages::generated(site, page) {
-                return Ok(RenderedPage {
+            let rendered = match pages::generated(site, page) {
+                Some(text) => RenderedPage {
                     path: page.path.clone(),
                     origin: page.origin.clone(),
                     html: text,
-                });
-            }
-            let context = pages::context(site, page).map_err(|e| (page, e))?;
-            queries::with_site(site, || render_page(tera, page, &context)).map_err(|e| (page, e))
+                },
+                None => {
+                    let context =
+                        pages::context(site, page).map_err(|e| Failure::Template(page, e))?;
+                    queries::with_site(site, || render_page(tera, page, &context))
+                        .map_err(|e| Failure::Template(page, e))?
+                }
+            };
+            sink(rendered).map_err(Failure::Sink)
         })
         .collect();
-    let mut out = Vec::with_capacity(results.len());
+    let mut errors = Diagnostics::new();
     // One template mistake fails every page using it: report it once, with a count.
     let mut failures: Vec<(String, Vec<&Page>)> = Vec::new();
     for r in results {
         match r {
-            Ok(p) => out.push(p),
-            Err((page, e)) => {
+            Ok(()) => {}
+            Err(Failure::Sink(d)) => {
+                if errors.len() < 20 {
+                    errors.push(d);
+                }
+            }
+            Err(Failure::Template(page, e)) => {
                 let text = theme.locate_error(&e.to_string());
                 match failures.iter_mut().find(|(t, _)| *t == text) {
                     Some((_, pages)) => pages.push(page),
@@ -70,13 +100,15 @@ pub fn render_pages(
             }
         }
     }
-    let errors = Diagnostics(
-        failures
-            .into_iter()
-            .map(|(text, pages)| template_error(theme, &text, &pages))
-            .collect(),
-    );
-    errors.into_result(out)
+    for (text, pages) in failures {
+        errors.push(template_error(theme, &text, &pages));
+    }
+    errors.into_result(())
+}
+
+enum Failure<'a> {
+    Template(&'a Page, tera::Error),
+    Sink(Diagnostic),
 }
 
 fn render_page(tera: &Tera, page: &Page, context: &Context) -> tera::TeraResult<RenderedPage> {

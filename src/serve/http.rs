@@ -143,7 +143,7 @@ async fn file_response(
             Some(b) => b,
             None => return not_found(served),
         },
-        None => return not_found(served),
+        None | Some(Content::Staged) => return not_found(served),
     };
     let body = if file.ends_with(".html") {
         reload::inject(&bytes, &served.prefix, served.version)
