@@ -86,7 +86,7 @@ impl Staging {
         let Some(parent) = path.parent() else {
             return Ok(());
         };
-        let known = self.made.lock().map_or(false, |m| m.contains(parent));
+        let known = self.made.lock().is_ok_and(|m| m.contains(parent));
         if !known {
             fs::create_dir_all(parent).map_err(io_at(parent))?;
             if let Ok(mut m) = self.made.lock() {
