@@ -471,6 +471,7 @@ const HUGO_FILES: &[(&str, &str)] = &[
         include_str!("hugo/layouts/taxonomy.html"),
     ),
     ("layouts/404.html", include_str!("hugo/layouts/404.html")),
+    ("layouts/rss.xml", include_str!("hugo/layouts/rss.xml")),
     (
         "layouts/_partials/brief_card.html",
         include_str!("hugo/layouts/_partials/brief_card.html"),
