@@ -5,6 +5,12 @@
 //! paragraphs, a list, a table, a quotation, links and footnotes; 2-5 parties, 2-4 topics,
 //! people, and 2-6 commitments whose ids recur across briefs with changing status. The same
 //! arguments always give the same files.
+//!
+//! `--hugo DIR` also writes the same briefs as a Hugo site (see [`generate_hugo`]), for
+//! `benches/compare.sh`; either of `--out` and `--hugo` may be given alone.
+
+// Benchmarks and tests include this file as a module and use parts of it.
+#![allow(dead_code)]
 
 use std::fmt::Write as _;
 use std::fs;
@@ -135,7 +141,7 @@ fn topic_id(i: usize) -> String {
 }
 
 /// The Markdown body of brief `i`: 600-900 words.
-fn body(rng: &mut Rng, parties: &[usize], topic: usize) -> String {
+fn body(rng: &mut Rng, party: usize, topic: usize) -> String {
     let target = rng.between(600, 900);
     let mut words = 0;
     let mut out = String::new();
@@ -151,7 +157,7 @@ fn body(rng: &mut Rng, parties: &[usize], topic: usize) -> String {
             out,
             "{} The talks involved [[{}]].\n",
             paragraph(rng, &mut words),
-            party_id(parties[0])
+            party_id(party)
         );
         if section == 1 {
             for _ in 0..4 {
@@ -185,39 +191,148 @@ fn body(rng: &mut Rng, parties: &[usize], topic: usize) -> String {
     out
 }
 
-/// Write the corpus. Returns the path of every brief, for benchmarks that edit one.
-pub fn generate(out: &Path, briefs: usize) -> std::io::Result<Vec<PathBuf>> {
-    let mut rng = Rng(0x5EED_ACC0);
-    fs::create_dir_all(out.join("content/parties"))?;
-    fs::create_dir_all(out.join("content/topics"))?;
-    fs::write(
-        out.join("accord.toml"),
-        "title = \"Synthetic briefs\"\nbase_url = \"https://example.org/briefs/\"\n[options]\nper_page = 20\n",
-    )?;
-    for i in 0..PARTIES {
-        let kind = if i % 10 == 9 { "organization" } else { "state" };
-        let iso = format!(
-            "{}{}",
-            (b'A' + (i / 26) as u8) as char,
-            (b'A' + (i % 26) as u8) as char
+/// A person named by a brief.
+pub struct Person {
+    pub name: String,
+    pub role: &'static str,
+    pub party: String,
+}
+
+/// What the earliest brief naming a commitment says of it.
+pub struct Definition {
+    pub text: String,
+    pub by: Vec<String>,
+    pub topic: String,
+}
+
+/// A commitment as one brief names it.
+pub struct Mention {
+    pub id: String,
+    pub status: &'static str,
+    /// Given in the first brief naming the id only.
+    pub definition: Option<Definition>,
+}
+
+/// One brief, as both sites carry it.
+pub struct Brief {
+    pub index: usize,
+    pub date: jiff::civil::Date,
+    pub title: String,
+    pub summary: String,
+    pub event: String,
+    pub location: String,
+    pub parties: Vec<String>,
+    pub people: Vec<Person>,
+    pub topics: Vec<String>,
+    pub commitments: Vec<Mention>,
+    pub source_title: String,
+    pub source_url: String,
+    /// Markdown, with Accord's `[[party]]` and `[[topic:id]]` references.
+    pub body: String,
+}
+
+impl Brief {
+    /// The file name without `.md`, which both sites use as the slug.
+    pub fn stem(&self) -> String {
+        format!("brief-{:06}", self.index)
+    }
+
+    /// The file as Accord reads it (YAML front matter, then the body).
+    pub fn accord_text(&self) -> String {
+        format!("---\n{}---\n{}", self.front_matter(), self.body)
+    }
+
+    /// Accord's front matter, without the `---` lines.
+    fn front_matter(&self) -> String {
+        let mut fm = String::new();
+        let _ = writeln!(fm, "title: {}", self.title);
+        let _ = writeln!(fm, "date: {}", self.date);
+        let _ = writeln!(fm, "summary: {}", self.summary);
+        let _ = writeln!(fm, "event: {}", self.event);
+        let _ = writeln!(fm, "location: {}", self.location);
+        let _ = writeln!(fm, "parties: [{}]", self.parties.join(", "));
+        let _ = writeln!(fm, "people:");
+        for p in &self.people {
+            let _ = writeln!(
+                fm,
+                "  - name: {}\n    role: {}\n    party: {}",
+                p.name, p.role, p.party
+            );
+        }
+        let _ = writeln!(fm, "topics: [{}]", self.topics.join(", "));
+        let _ = writeln!(fm, "commitments:");
+        write_mentions(&mut fm, &self.commitments);
+        let _ = writeln!(
+            fm,
+            "sources:\n  - title: {}\n    url: {}",
+            self.source_title, self.source_url
         );
-        fs::write(
-            out.join(format!("content/parties/{}.md", party_id(i))),
-            format!(
-                "---\nname: Party {i}\nkind: {kind}\nshort: P{i}\niso: {iso}\n---\nProfile of party {i}.\n"
-            ),
-        )?;
+        fm
     }
-    for i in 0..TOPICS {
-        fs::write(
-            out.join(format!("content/topics/{}.md", topic_id(i))),
-            format!("---\nname: Topic {i}\ndescription: Things about topic {i}.\n---\n"),
-        )?;
+
+    /// The file as Hugo reads it: the same front matter, plus `commitment_ids` (the
+    /// commitments taxonomy: Hugo's taxonomies are lists of strings), and the same body with
+    /// each `[[reference]]` written as the Markdown link Accord renders it to.
+    pub fn hugo_text(&self) -> String {
+        let mut fm = self.front_matter();
+        let ids: Vec<&str> = self.commitments.iter().map(|m| m.id.as_str()).collect();
+        let _ = writeln!(fm, "commitment_ids: [{}]", ids.join(", "));
+        format!("---\n{fm}---\n{}", hugo_markdown(&self.body))
     }
+}
+
+fn write_mentions(fm: &mut String, mentions: &[Mention]) {
+    for m in mentions {
+        let _ = writeln!(fm, "  - id: {}\n    status: {}", m.id, m.status);
+        if let Some(d) = &m.definition {
+            let _ = writeln!(fm, "    text: {}", d.text);
+            let _ = writeln!(fm, "    by: [{}]", d.by.join(", "));
+            let _ = writeln!(fm, "    topic: {}", d.topic);
+        }
+    }
+}
+
+/// The display name of a registry id (`p07` → `Party 7`, `t03` → `Topic 3`).
+pub fn registry_name(id: &str) -> String {
+    let n = registry_index(id);
+    match &id[..1] {
+        "p" => format!("Party {n}"),
+        _ => format!("Topic {n}"),
+    }
+}
+
+/// Accord's `[[p07]]` and `[[topic:t03]]` as plain Markdown links with the same label and
+/// target Accord gives them (under the site's base path `/briefs/`).
+pub fn hugo_markdown(body: &str) -> String {
+    let mut out = String::with_capacity(body.len() + 256);
+    let mut rest = body;
+    while let Some(open) = rest.find("[[") {
+        let Some(close) = rest[open..].find("]]").map(|i| open + i) else {
+            break;
+        };
+        out.push_str(&rest[..open]);
+        let target = &rest[open + 2..close];
+        let (section, id) = match target.strip_prefix("topic:") {
+            Some(t) => ("topics", t),
+            None => ("parties", target),
+        };
+        let _ = write!(out, "[{}](/briefs/{section}/{id}/)", registry_name(id));
+        rest = &rest[close + 2..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Every brief of a corpus of `briefs`, in order, handed to `each`. The same `briefs` always
+/// gives the same briefs.
+pub fn for_each_brief(
+    briefs: usize,
+    mut each: impl FnMut(Brief) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    let mut rng = Rng(0x5EED_ACC0);
     // Commitments recur: a pool of a third as many ids as briefs (at least 10).
     let pool = (briefs / 3).max(10);
     let mut defined = vec![false; pool];
-    let mut paths = Vec::with_capacity(briefs);
     // One brief a day, ending in 2025: dates alone give the order, as the generator assumes
     // when it defines each commitment in its first brief.
     let start = jiff::civil::date(2025, 1, 1)
@@ -228,59 +343,223 @@ pub fn generate(out: &Path, briefs: usize) -> std::io::Result<Vec<PathBuf>> {
             .checked_add(jiff::Span::new().days(i as i64))
             .unwrap_or(start);
         let n_parties = rng.between(2, 5);
-        let parties = rng.pick(PARTIES, n_parties);
+        let parties: Vec<String> = rng
+            .pick(PARTIES, n_parties)
+            .into_iter()
+            .map(party_id)
+            .collect();
         let n_topics = rng.between(2, 4);
-        let topics = rng.pick(TOPICS, n_topics);
-        let mut fm = String::new();
-        let _ = writeln!(
-            fm,
-            "title: Brief {i}, {}",
-            sentence(&mut rng, 5).trim_end_matches('.')
-        );
-        let _ = writeln!(fm, "date: {date}");
-        let _ = writeln!(fm, "summary: {}", sentence(&mut rng, 20));
-        let _ = writeln!(fm, "event: Meeting {i}");
-        let _ = writeln!(fm, "location: City {}", rng.below(200));
-        let party_list: Vec<String> = parties.iter().map(|&p| party_id(p)).collect();
-        let _ = writeln!(fm, "parties: [{}]", party_list.join(", "));
-        let _ = writeln!(fm, "people:");
-        for &p in parties.iter().take(3) {
-            let _ = writeln!(
-                fm,
-                "  - name: Person {}\n    role: Minister\n    party: {}",
-                rng.below(400),
-                party_id(p)
-            );
-        }
-        let topic_list: Vec<String> = topics.iter().map(|&t| topic_id(t)).collect();
-        let _ = writeln!(fm, "topics: [{}]", topic_list.join(", "));
-        let _ = writeln!(fm, "commitments:");
+        let topic_indexes = rng.pick(TOPICS, n_topics);
+        let topics: Vec<String> = topic_indexes.iter().map(|&t| topic_id(t)).collect();
+        let title = format!("Brief {i}, {}", sentence(&mut rng, 5).trim_end_matches('.'));
+        let summary = sentence(&mut rng, 20);
+        let location = format!("City {}", rng.below(200));
+        let people = parties
+            .iter()
+            .take(3)
+            .map(|p| Person {
+                name: format!("Person {}", rng.below(400)),
+                role: "Minister",
+                party: p.clone(),
+            })
+            .collect();
         let n_commitments = rng.between(2, 6);
+        let mut commitments = Vec::with_capacity(n_commitments);
         for c in rng.pick(pool, n_commitments) {
             let status = STATUSES[rng.below(STATUSES.len())];
-            let _ = writeln!(fm, "  - id: c{c:05}\n    status: {status}");
-            if !defined[c] {
+            let definition = (!defined[c]).then(|| {
                 defined[c] = true;
-                let _ = writeln!(fm, "    text: {}", sentence(&mut rng, 10));
-                let _ = writeln!(fm, "    by: [{}]", party_list[..2].join(", "));
-                let _ = writeln!(fm, "    topic: {}", topic_list[0]);
-            }
+                Definition {
+                    text: sentence(&mut rng, 10),
+                    by: parties[..2].to_vec(),
+                    topic: topics[0].clone(),
+                }
+            });
+            commitments.push(Mention {
+                id: format!("c{c:05}"),
+                status,
+                definition,
+            });
         }
-        let _ = writeln!(
-            fm,
-            "sources:\n  - title: Readout {i}\n    url: https://example.org/readout/{i}"
-        );
-        let text = format!("---\n{fm}---\n{}", body(&mut rng, &parties, topics[0]));
-        let dir = out.join(format!("content/briefs/{}", date.year()));
-        fs::create_dir_all(&dir)?;
-        let path = dir.join(format!("brief-{i:06}.md"));
-        fs::write(&path, text)?;
-        paths.push(path);
+        let body = body(&mut rng, registry_index(&parties[0]), topic_indexes[0]);
+        each(Brief {
+            index: i,
+            date,
+            title,
+            summary,
+            event: format!("Meeting {i}"),
+            location,
+            parties,
+            people,
+            topics,
+            commitments,
+            source_title: format!("Readout {i}"),
+            source_url: format!("https://example.org/readout/{i}"),
+            body,
+        })?;
     }
+    Ok(())
+}
+
+/// `p07` → 7.
+fn registry_index(id: &str) -> usize {
+    id[1..].parse().unwrap_or(0)
+}
+
+/// Write the corpus as an Accord site. Returns the path of every brief, for benchmarks that
+/// edit one.
+pub fn generate(out: &Path, briefs: usize) -> std::io::Result<Vec<PathBuf>> {
+    fs::create_dir_all(out.join("content/parties"))?;
+    fs::create_dir_all(out.join("content/topics"))?;
+    fs::write(
+        out.join("accord.toml"),
+        "title = \"Synthetic briefs\"\nbase_url = \"https://example.org/briefs/\"\n[options]\nper_page = 20\n",
+    )?;
+    for i in 0..PARTIES {
+        let kind = if i % 10 == 9 { "organization" } else { "state" };
+        fs::write(
+            out.join(format!("content/parties/{}.md", party_id(i))),
+            format!(
+                "---\nname: Party {i}\nkind: {kind}\nshort: P{i}\niso: {}\n---\nProfile of party {i}.\n",
+                iso(i)
+            ),
+        )?;
+    }
+    for i in 0..TOPICS {
+        fs::write(
+            out.join(format!("content/topics/{}.md", topic_id(i))),
+            format!("---\nname: Topic {i}\ndescription: Things about topic {i}.\n---\n"),
+        )?;
+    }
+    let mut paths = Vec::with_capacity(briefs);
+    let mut year = None;
+    for_each_brief(briefs, |brief| {
+        let dir = out.join(format!("content/briefs/{}", brief.date.year()));
+        if year != Some(brief.date.year()) {
+            fs::create_dir_all(&dir)?;
+            year = Some(brief.date.year());
+        }
+        let path = dir.join(format!("{}.md", brief.stem()));
+        fs::write(&path, brief.accord_text())?;
+        paths.push(path);
+        Ok(())
+    })?;
     Ok(paths)
 }
 
-#[allow(dead_code)]
+fn iso(i: usize) -> String {
+    format!(
+        "{}{}",
+        (b'A' + (i / 26) as u8) as char,
+        (b'A' + (i % 26) as u8) as char
+    )
+}
+
+/// Hugo's files besides the content: the configuration and templates doing the work Accord's
+/// theme does (see `examples/hugo/`).
+const HUGO_FILES: &[(&str, &str)] = &[
+    ("hugo.toml", include_str!("hugo/hugo.toml")),
+    (
+        "layouts/baseof.html",
+        include_str!("hugo/layouts/baseof.html"),
+    ),
+    ("layouts/home.html", include_str!("hugo/layouts/home.html")),
+    ("layouts/page.html", include_str!("hugo/layouts/page.html")),
+    ("layouts/term.html", include_str!("hugo/layouts/term.html")),
+    (
+        "layouts/taxonomy.html",
+        include_str!("hugo/layouts/taxonomy.html"),
+    ),
+    ("layouts/404.html", include_str!("hugo/layouts/404.html")),
+    ("layouts/rss.xml", include_str!("hugo/layouts/rss.xml")),
+    (
+        "layouts/_partials/brief_card.html",
+        include_str!("hugo/layouts/_partials/brief_card.html"),
+    ),
+    (
+        "layouts/_partials/status.html",
+        include_str!("hugo/layouts/_partials/status.html"),
+    ),
+    (
+        "layouts/_markup/render-heading.html",
+        include_str!("hugo/layouts/_markup/render-heading.html"),
+    ),
+    (
+        "content/commitment_ids/_index.md",
+        include_str!("hugo/commitment_ids.md"),
+    ),
+    // The same stylesheets as Accord's default theme, so both outputs carry them.
+    ("static/accord.css", include_str!("../static/accord.css")),
+    (
+        "static/accord-print.css",
+        include_str!("../static/accord-print.css"),
+    ),
+];
+
+/// Write the same corpus as a Hugo site: `parties` and `topics` are taxonomies whose term
+/// pages (`content/parties/<id>/_index.md`) carry the registry, and the commitment ids a third
+/// (`commitment_ids`, served under `/commitments/`), so that Hugo writes a page per commitment
+/// and a tracker as Accord does. Briefs are `content/briefs/<stem>.md`, giving Accord's URLs.
+pub fn generate_hugo(out: &Path, briefs: usize) -> std::io::Result<Vec<PathBuf>> {
+    for (rel, text) in HUGO_FILES {
+        let path = out.join(rel);
+        if let Some(dir) = path.parent() {
+            fs::create_dir_all(dir)?;
+        }
+        fs::write(path, text)?;
+    }
+    for i in 0..PARTIES {
+        let kind = if i % 10 == 9 { "organization" } else { "state" };
+        let dir = out.join(format!("content/parties/{}", party_id(i)));
+        fs::create_dir_all(&dir)?;
+        fs::write(
+            dir.join("_index.md"),
+            format!(
+                "---\ntitle: Party {i}\nparams:\n  kind: {kind}\n  short: P{i}\n  iso: {}\n---\nProfile of party {i}.\n",
+                iso(i)
+            ),
+        )?;
+    }
+    for i in 0..TOPICS {
+        let dir = out.join(format!("content/topics/{}", topic_id(i)));
+        fs::create_dir_all(&dir)?;
+        fs::write(
+            dir.join("_index.md"),
+            format!("---\ntitle: Topic {i}\ndescription: Things about topic {i}.\n---\n"),
+        )?;
+    }
+    let dir = out.join("content/briefs");
+    fs::create_dir_all(&dir)?;
+    let mut paths = Vec::with_capacity(briefs);
+    for_each_brief(briefs, |brief| {
+        let path = dir.join(format!("{}.md", brief.stem()));
+        fs::write(&path, brief.hugo_text())?;
+        paths.push(path);
+        Ok(())
+    })?;
+    Ok(paths)
+}
+
+fn usage_error(message: &str) -> ! {
+    eprintln!("error: {message}");
+    eprintln!("usage: gen_corpus [--briefs N] [--out DIR] [--hugo DIR]");
+    std::process::exit(2);
+}
+
+fn check_empty(dir: &Path) {
+    if dir.exists()
+        && fs::read_dir(dir)
+            .map(|mut d| d.next().is_some())
+            .unwrap_or(false)
+    {
+        eprintln!(
+            "error: {} exists and is not empty; pass a new directory",
+            dir.display()
+        );
+        std::process::exit(1);
+    }
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let value = |flag: &str| {
@@ -289,26 +568,35 @@ fn main() {
             .and_then(|i| args.get(i + 1))
             .cloned()
     };
-    let briefs: usize = value("--briefs")
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(1000);
-    let out = PathBuf::from(value("--out").unwrap_or_else(|| "corpus".into()));
-    if out.exists()
-        && fs::read_dir(&out)
-            .map(|mut d| d.next().is_some())
-            .unwrap_or(false)
-    {
-        eprintln!(
-            "error: {} exists and is not empty; pass a new directory",
-            out.display()
-        );
-        std::process::exit(1);
+    let briefs: usize = match value("--briefs") {
+        Some(v) => v
+            .parse()
+            .unwrap_or_else(|_| usage_error(&format!("--briefs {v}: not a number"))),
+        None => 1000,
+    };
+    let hugo = value("--hugo").map(PathBuf::from);
+    // As before `--hugo` existed: without either flag, the Accord site goes to `corpus`.
+    let out = match (value("--out"), &hugo) {
+        (Some(o), _) => Some(PathBuf::from(o)),
+        (None, Some(_)) => None,
+        (None, None) => Some(PathBuf::from("corpus")),
+    };
+    for dir in out.iter().chain(hugo.iter()) {
+        check_empty(dir);
     }
-    match generate(&out, briefs) {
-        Ok(paths) => println!("wrote {} briefs to {}", paths.len(), out.display()),
-        Err(e) => {
-            eprintln!("error: {e}");
-            std::process::exit(1);
+    let result = (|| {
+        if let Some(out) = &out {
+            let paths = generate(out, briefs)?;
+            println!("wrote {} briefs to {} (Accord)", paths.len(), out.display());
         }
+        if let Some(hugo) = &hugo {
+            let paths = generate_hugo(hugo, briefs)?;
+            println!("wrote {} briefs to {} (Hugo)", paths.len(), hugo.display());
+        }
+        std::io::Result::Ok(())
+    })();
+    if let Err(e) = result {
+        eprintln!("error: {e}");
+        std::process::exit(1);
     }
 }
