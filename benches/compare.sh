@@ -110,6 +110,8 @@ command_for() {
   local tool=$1 n=$2 out=$3
   case $tool in
     accord) CMD=("$ACCORD" build --root "$WORK/$n/accord" --output "$out" --quiet) ;;
+    # Accord without its search index (Pagefind's, single-threaded): the same pages as Hugo.
+    accord-nosearch) CMD=("$ACCORD" build --root "$WORK/$n/accord" --output "$out" --quiet --no-search) ;;
     hugo) CMD=("$HUGO" build --source "$WORK/$n/hugo" --destination "$out" --cacheDir "$WORK/hugo-cache" --noBuildLock --quiet) ;;
     floor) CMD=("$FLOOR" "$WORK/$n/accord/content" "$out") ;;
   esac
@@ -144,9 +146,9 @@ for n in "${NS[@]}"; do
   mkdir -p "$WORK/$n"
   "$GEN" --briefs "$n" --out "$WORK/$n/accord" --hugo "$WORK/$n/hugo" >&2
   log "corpus: $(du -sh "$WORK/$n/accord" | cut -f1) (Accord), $(du -sh "$WORK/$n/hugo" | cut -f1) (Hugo)"
-  tools=(accord hugo floor)
+  tools=(accord accord-nosearch hugo floor)
   if [ -n "$HUGO_MAX_BRIEFS" ] && [ "$n" -gt "$HUGO_MAX_BRIEFS" ]; then
-    tools=(accord floor)
+    tools=(accord accord-nosearch floor)
     printf '%s\thugo-skipped\tabove HUGO_MAX_BRIEFS=%s\n' "$n" "$HUGO_MAX_BRIEFS" >>"$RESULTS"
   else
     # Without a smaller N measured in this run, 300 KiB a brief (Hugo 0.168 here: 2.8 GB at
@@ -160,7 +162,7 @@ for n in "${NS[@]}"; do
     fi
     avail=$(awk '/^MemAvailable:/ {print $2}' /proc/meminfo)
     if [ "$need" -gt $((avail * 8 / 10)) ]; then
-      tools=(accord floor)
+      tools=(accord accord-nosearch floor)
       msg="needs about $((need / 1048576)) GiB ($basis), $((avail / 1048576)) GiB available"
       log "skipping Hugo at N=$n: $msg"
       printf '%s\thugo-skipped\t%s\n' "$n" "$msg" >>"$RESULTS"
@@ -178,7 +180,7 @@ for n in "${NS[@]}"; do
       measure "$tool" "$tool" "$n" "$WORK/$n/out"
     done
   done
-  if [ "${tools[1]}" = hugo ]; then
+  if [ "${tools[2]}" = hugo ]; then
     LAST_HUGO_N=$n
     LAST_HUGO_RSS=$(awk -F'\t' -v n="$n" '$1 == n && $2 ~ /hugo$/ && $5 > m { m = $5 } END { print m }' "$RESULTS")
   fi
@@ -216,7 +218,7 @@ def med(n, label, i):
 print("| N | tool | runs | wall s | wall min–max s | CPU s | peak RSS MiB | HTML pages | files | output MiB |")
 print("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|")
 for n in ns:
-    for label, name in [("accord", "Accord"), ("hugo", "Hugo"), ("floor", "floor"), ("cold-accord", "Accord, cold")]:
+    for label, name in [("accord", "Accord"), ("accord-nosearch", "Accord --no-search"), ("hugo", "Hugo"), ("floor", "floor"), ("cold-accord", "Accord, cold")]:
         rs = rows[(n, label)]
         if not rs:
             print(f"| {n:,} | {name} | 0 | skipped: {skipped.get(n, '')} | | | | | | |")
@@ -226,18 +228,21 @@ for n in ns:
         print(f"| {n:,} | {name} | {len(rs)} | {med(n, label, 0):.3f} | {min(walls):.3f}–{max(walls):.3f} "
               f"| {med(n, label, 1):.2f} | {med(n, label, 2):.0f} | {last[3]:,} | {last[4]:,} | {last[5] / 2**20:.1f} |")
 print()
-print("| N | Accord/Hugo wall | Accord/Hugo wall, best runs | Accord/Hugo CPU | Accord/Hugo RSS | Accord/floor wall | Accord/floor wall, best runs | Accord/floor CPU |")
-print("|---:|---:|---:|---:|---:|---:|---:|---:|")
+print("| N | Accord | Accord/Hugo wall | Accord/Hugo wall, best runs | Accord/Hugo CPU | Accord/Hugo RSS | Accord/floor wall | Accord/floor wall, best runs | Accord/floor CPU |")
+print("|---:|---|---:|---:|---:|---:|---:|---:|---:|")
 for n in ns:
-    def r(i, other):
-        if not rows[(n, other)]:
-            return "n/a"
-        return f"{med(n, 'accord', i) / max(med(n, other, i), 1e-6):.2f}"
-    def best(other):
-        if not rows[(n, other)]:
-            return "n/a"
-        return f"{min(x[0] for x in rows[(n, 'accord')]) / max(min(x[0] for x in rows[(n, other)]), 1e-6):.2f}"
-    print(f"| {n:,} | {r(0, 'hugo')} | {best('hugo')} | {r(1, 'hugo')} | {r(2, 'hugo')} | {r(0, 'floor')} | {best('floor')} | {r(1, 'floor')} |")
+    for mine, name in [("accord", "default (with search)"), ("accord-nosearch", "--no-search")]:
+        if not rows[(n, mine)]:
+            continue
+        def r(i, other):
+            if not rows[(n, other)]:
+                return "n/a"
+            return f"{med(n, mine, i) / max(med(n, other, i), 1e-6):.2f}"
+        def best(other):
+            if not rows[(n, other)]:
+                return "n/a"
+            return f"{min(x[0] for x in rows[(n, mine)]) / max(min(x[0] for x in rows[(n, other)]), 1e-6):.2f}"
+        print(f"| {n:,} | {name} | {r(0, 'hugo')} | {best('hugo')} | {r(1, 'hugo')} | {r(2, 'hugo')} | {r(0, 'floor')} | {best('floor')} | {r(1, 'floor')} |")
 try:
     lines = [l for l in open(sys.argv[2]) if l.startswith("| rebuild after editing one brief's text")]
 except OSError:

@@ -25,6 +25,8 @@ pub struct BuildOptions {
     pub output: Option<PathBuf>,
     /// The date the site is built as of; see [`BuildOptions::resolve_options`].
     pub today: Option<jiff::civil::Date>,
+    /// Leave search out, whatever `options.search` says.
+    pub no_search: bool,
 }
 
 impl BuildOptions {
@@ -113,6 +115,9 @@ pub fn config(sources: &Sources, options: &BuildOptions) -> Result<Config, Diagn
     let mut config = Config::parse(&sources.config)?;
     if let Some(url) = &options.base_url {
         config.set_base_url(url).map_err(Diagnostics::from)?;
+    }
+    if options.no_search {
+        config.options.search = false;
     }
     Ok(config)
 }

@@ -59,6 +59,9 @@ pub struct BuildArgs {
     /// Output directory, instead of `output_dir` in accord.toml.
     #[arg(long, short, value_name = "DIR")]
     pub output: Option<PathBuf>,
+    /// Build without the search index and page (as `search = false` in accord.toml).
+    #[arg(long)]
+    pub no_search: bool,
 }
 
 #[derive(Debug, Args)]

@@ -37,6 +37,7 @@ fn run(cli: &Cli, root: PathBuf) -> Result<(), Error> {
                 drafts: args.drafts,
                 output: args.output.clone(),
                 today: args.as_of,
+                no_search: args.no_search,
             };
             let report = build::build(&options)?;
             summary(cli, "built", &report);
@@ -50,6 +51,7 @@ fn run(cli: &Cli, root: PathBuf) -> Result<(), Error> {
                     drafts: args.drafts,
                     output: None,
                     today: args.as_of,
+                    no_search: false,
                 },
                 interface: args.interface,
                 port: args.port,
@@ -65,6 +67,7 @@ fn run(cli: &Cli, root: PathBuf) -> Result<(), Error> {
                 drafts: args.drafts,
                 output: None,
                 today: args.as_of,
+                no_search: false,
             };
             let report = build::check(&options)?;
             summary(cli, "checked", &report);

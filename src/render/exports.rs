@@ -53,35 +53,59 @@ impl Export {
 }
 
 pub fn render(site: &Site, export: Export) -> String {
-    let v = |list: serde_json::Value| {
-        let mut doc = serde_json::json!({
-            "schema": export.schema(),
-            "site": { "title": site.config.title, "url": site.urls.absolute("") },
-            "as_of": site.today.to_string(),
-        });
-        let key = export
-            .path()
-            .trim_start_matches("data/")
-            .trim_end_matches(".json");
-        doc[key] = list;
-        let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
-        text.push('\n');
-        text
-    };
+    let doc = |entries: Vec<String>| document(site, export, entries);
     match export {
-        Export::Briefs => v(json(site.briefs.iter().map(|b| brief_entry(site, b)))),
-        Export::Commitments => v(json(
-            site.commitments.values().map(|c| commitment_entry(site, c)),
-        )),
+        Export::Briefs => doc(entries(&site.briefs, |b| json(&brief_entry(site, b)))),
+        Export::Commitments => doc(entries(&values(&site.commitments), |c| {
+            json(&commitment_entry(site, c))
+        })),
         Export::CommitmentsCsv => commitments_csv(site),
-        Export::Parties => v(json(site.parties.values().map(|p| party_entry(site, p)))),
-        Export::Topics => v(json(site.topics.values().map(|t| topic_entry(site, t)))),
-        Export::People => v(json(site.people.values().map(|p| person_entry(site, p)))),
+        Export::Parties => doc(entries(&values(&site.parties), |p| {
+            json(&party_entry(site, p))
+        })),
+        Export::Topics => doc(entries(&values(&site.topics), |t| {
+            json(&topic_entry(site, t))
+        })),
+        Export::People => doc(entries(&values(&site.people), |p| {
+            json(&person_entry(site, p))
+        })),
     }
 }
 
-fn json<T: Serialize>(items: impl Iterator<Item = T>) -> serde_json::Value {
-    serde_json::to_value(items.collect::<Vec<T>>()).unwrap_or_default()
+fn values<T>(map: &std::collections::BTreeMap<String, T>) -> Vec<&T> {
+    map.values().collect()
+}
+
+fn json<E: Serialize>(entry: &E) -> String {
+    serde_json::to_string(entry).unwrap_or_default()
+}
+
+/// Each item as compact JSON, in parallel: `briefs.json` has an entry per brief.
+fn entries<T: Sync>(items: &[T], entry: impl Fn(&T) -> String + Sync + Send) -> Vec<String> {
+    use rayon::prelude::*;
+    items.par_iter().map(entry).collect()
+}
+
+/// The file: its header fields, then the list named like the file with one entry a line, so
+/// the file stays compact and a change shows as a changed line.
+fn document(site: &Site, export: Export, entries: Vec<String>) -> String {
+    let header = serde_json::json!({
+        "schema": export.schema(),
+        "site": { "title": site.config.title, "url": site.urls.absolute("") },
+        "as_of": site.today.to_string(),
+    })
+    .to_string();
+    let key = export
+        .path()
+        .trim_start_matches("data/")
+        .trim_end_matches(".json");
+    let size: usize = entries.iter().map(|e| e.len() + 2).sum();
+    let mut out = String::with_capacity(header.len() + size + 32);
+    out.push_str(header.strip_suffix('}').unwrap_or(&header));
+    out.push_str(&format!(",\"{key}\":[\n"));
+    out.push_str(&entries.join(",\n"));
+    out.push_str("\n]}\n");
+    out
 }
 
 #[derive(Serialize, PartialEq)]
@@ -161,38 +185,64 @@ pub fn brief_entry<'a>(site: &Site, b: &'a Brief) -> BriefEntry<'a> {
     }
 }
 
-fn commitment_entry(site: &Site, c: &Commitment) -> serde_json::Value {
-    let timeline: Vec<serde_json::Value> = c
-        .timeline
-        .iter()
-        .map(|e| {
-            serde_json::json!({
-                "brief": site.briefs[e.brief].slug,
-                "date": e.date.to_string(),
-                "status": e.status,
-                "status_given": e.status_given,
-                "note": e.note,
-                "quote": e.quote,
-                "source": e.source,
+#[derive(Serialize)]
+struct CommitmentEntry<'a> {
+    id: &'a str,
+    url: String,
+    text: &'a str,
+    by: &'a [String],
+    topic: Option<&'a str>,
+    status: &'a str,
+    status_label: &'a str,
+    closed: bool,
+    due: Option<String>,
+    overdue: bool,
+    first_seen: Option<String>,
+    last_seen: Option<String>,
+    mentions: usize,
+    timeline: Vec<TimelineEntry<'a>>,
+}
+
+#[derive(Serialize)]
+struct TimelineEntry<'a> {
+    brief: &'a str,
+    date: String,
+    status: &'a str,
+    status_given: bool,
+    note: Option<&'a str>,
+    quote: Option<&'a str>,
+    source: Option<&'a str>,
+}
+
+fn commitment_entry<'a>(site: &'a Site, c: &'a Commitment) -> CommitmentEntry<'a> {
+    CommitmentEntry {
+        id: &c.id,
+        url: site.urls.absolute(&site_path::commitment(&c.id)),
+        text: &c.text,
+        by: &c.by,
+        topic: c.topic.as_deref(),
+        status: &c.status,
+        status_label: status_label(site, &c.status),
+        closed: site.config.status(&c.status).is_some_and(|s| s.closes),
+        due: c.due.map(|d| d.to_string()),
+        overdue: c.is_overdue(site.today, &site.config),
+        first_seen: c.first_seen().map(|d| d.to_string()),
+        last_seen: c.last_seen().map(|d| d.to_string()),
+        mentions: c.timeline.len(),
+        timeline: c
+            .timeline
+            .iter()
+            .map(|e| TimelineEntry {
+                brief: &site.briefs[e.brief].slug,
+                date: e.date.to_string(),
+                status: &e.status,
+                status_given: e.status_given,
+                note: e.note.as_deref(),
+                quote: e.quote.as_deref(),
+                source: e.source.as_deref(),
             })
-        })
-        .collect();
-    serde_json::json!({
-        "id": c.id,
-        "url": site.urls.absolute(&site_path::commitment(&c.id)),
-        "text": c.text,
-        "by": c.by,
-        "topic": c.topic,
-        "status": c.status,
-        "status_label": status_label(site, &c.status),
-        "closed": site.config.status(&c.status).is_some_and(|s| s.closes),
-        "due": c.due.map(|d| d.to_string()),
-        "overdue": c.is_overdue(site.today, &site.config),
-        "first_seen": c.first_seen().map(|d| d.to_string()),
-        "last_seen": c.last_seen().map(|d| d.to_string()),
-        "mentions": c.timeline.len(),
-        "timeline": timeline,
-    })
+            .collect(),
+    }
 }
 
 fn status_label<'a>(site: &'a Site, id: &'a str) -> &'a str {
@@ -249,34 +299,64 @@ fn commitments_csv(site: &Site) -> String {
         .unwrap_or_default()
 }
 
-fn party_entry(site: &Site, p: &Party) -> serde_json::Value {
-    let record: serde_json::Map<String, serde_json::Value> = site
-        .commitments_by_status(&p.commitments)
-        .into_iter()
-        .map(|(s, list)| (s.id.clone(), serde_json::json!(list.len())))
-        .collect();
-    let met: Vec<serde_json::Value> = p
-        .met
-        .iter()
-        .map(|(id, n)| serde_json::json!({ "party": id, "briefs": n }))
-        .collect();
-    serde_json::json!({
-        "id": p.id,
-        "url": site.urls.absolute(&site_path::party(&p.id)),
-        "name": p.name,
-        "kind": p.kind.as_str(),
-        "short": p.short,
-        "aliases": p.aliases,
-        "iso": p.iso,
-        "members": p.members,
-        "member_of": p.member_of,
-        "website": p.url,
-        "briefs": p.briefs.iter().map(|&i| site.briefs[i].slug.as_str()).collect::<Vec<_>>(),
-        "commitments": p.commitments,
-        "record": record,
-        "met": met,
-        "extra": p.extra,
-    })
+#[derive(Serialize)]
+struct PartyEntry<'a> {
+    id: &'a str,
+    url: String,
+    name: &'a str,
+    kind: &'static str,
+    short: Option<&'a str>,
+    aliases: &'a [String],
+    iso: Option<&'a str>,
+    members: &'a [String],
+    member_of: &'a [String],
+    website: Option<&'a str>,
+    briefs: Vec<&'a str>,
+    commitments: &'a [String],
+    record: std::collections::BTreeMap<&'a str, usize>,
+    met: Vec<MetEntry<'a>>,
+    extra: &'a crate::content::raw::Extra,
+}
+
+#[derive(Serialize)]
+struct MetEntry<'a> {
+    party: &'a str,
+    briefs: usize,
+}
+
+fn party_entry<'a>(site: &'a Site, p: &'a Party) -> PartyEntry<'a> {
+    PartyEntry {
+        id: &p.id,
+        url: site.urls.absolute(&site_path::party(&p.id)),
+        name: &p.name,
+        kind: p.kind.as_str(),
+        short: p.short.as_deref(),
+        aliases: &p.aliases,
+        iso: p.iso.as_deref(),
+        members: &p.members,
+        member_of: &p.member_of,
+        website: p.url.as_deref(),
+        briefs: p
+            .briefs
+            .iter()
+            .map(|&i| site.briefs[i].slug.as_str())
+            .collect(),
+        commitments: &p.commitments,
+        record: site
+            .commitments_by_status(&p.commitments)
+            .into_iter()
+            .map(|(s, list)| (s.id.as_str(), list.len()))
+            .collect(),
+        met: p
+            .met
+            .iter()
+            .map(|(id, n)| MetEntry {
+                party: id,
+                briefs: *n,
+            })
+            .collect(),
+        extra: &p.extra,
+    }
 }
 
 fn topic_entry(site: &Site, t: &Topic) -> serde_json::Value {

@@ -64,6 +64,7 @@ pub fn render_each(
     let results: Vec<Result<(), Failure>> = jobs
         .into_par_iter()
         .map(|page| {
+            let _timer = SlowPage::start(page);
             let rendered = match pages::generated(site, page) {
                 Some(text) => RenderedPage {
                     path: page.path.clone(),
@@ -104,6 +105,29 @@ pub fn render_each(
         errors.push(template_error(theme, &text, &pages));
     }
     errors.into_result(())
+}
+
+/// With `ACCORD_TRACE` set, pages that take 3 ms or more to render are named on stderr, for
+/// performance work.
+struct SlowPage<'a>(&'a Page, std::time::Instant);
+
+impl<'a> SlowPage<'a> {
+    fn start(page: &'a Page) -> Self {
+        SlowPage(page, std::time::Instant::now())
+    }
+}
+
+impl Drop for SlowPage<'_> {
+    fn drop(&mut self) {
+        let took = self.1.elapsed();
+        if took.as_millis() >= 3 && std::env::var_os("ACCORD_TRACE").is_some() {
+            eprintln!(
+                "  slow page {}: {:.1} ms",
+                self.0.path,
+                took.as_secs_f64() * 1000.0
+            );
+        }
+    }
 }
 
 enum Failure<'a> {
