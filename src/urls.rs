@@ -106,6 +106,13 @@ pub mod site_path {
         if path.split('/').any(|seg| seg == ".." || seg == ".") || path.contains("//") {
             return Err("it has `.`, `..` or an empty segment");
         }
+        // Hidden names (`.git/`, Accord's manifest) and the search bundle are not pages.
+        if path.split('/').any(|seg| seg.starts_with('.')) {
+            return Err("a hidden name (starting with `.`) is not a page address");
+        }
+        if path == "pagefind" || path.starts_with("pagefind/") {
+            return Err("`pagefind/` holds the search index");
+        }
         let is_file = path
             .rsplit('/')
             .next()
@@ -175,7 +182,17 @@ mod tests {
         );
         assert_eq!(site_path::alias("old/").unwrap(), "old/");
         assert_eq!(site_path::alias("/old.html").unwrap(), "old.html");
-        for bad in ["/", "https://x.org/a/", "../up/", "a/./b", "a//b", "a?b=1"] {
+        for bad in [
+            "/",
+            "https://x.org/a/",
+            "../up/",
+            "a/./b",
+            "a//b",
+            "a?b=1",
+            ".accord-manifest",
+            ".git/x/",
+            "pagefind/pagefind.js",
+        ] {
             assert!(site_path::alias(bad).is_err(), "{bad}");
         }
     }

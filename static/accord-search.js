@@ -9,7 +9,14 @@ const status = document.getElementById("search-status");
 const list = document.getElementById("search-results");
 const filterNames = ["party", "topic", "status"];
 
-const pagefind = await import(`${bundle}pagefind.js`);
+let pagefind;
+try {
+  pagefind = await import(`${bundle}pagefind.js`);
+} catch (e) {
+  // `accord serve` builds the index in the background; a built site always has it.
+  status.textContent = "The search index is not available yet: reload this page in a moment.";
+  throw e;
+}
 // Result URLs are indexed relative to the site; baseUrl puts them under its path.
 await pagefind.options({ basePath: bundle, baseUrl: script.dataset.base, excerptLength: 30 });
 await pagefind.init();

@@ -343,6 +343,40 @@ fn people_aliases_and_site_queries_match_a_full_build_after_edits() {
 }
 
 #[test]
+fn an_alias_over_another_page_fails_the_rebuild_as_it_fails_a_build() {
+    let site = site();
+    let mut rb = Rebuilder::new(options(&site));
+    rb.build_all().unwrap();
+    site.brief(
+        "d",
+        &format!(
+            "{}\naliases: [parties/jp/]",
+            brief_front("D", "2025-04-01", "kr", "  []")
+        ),
+        "Body of D.",
+    );
+    let change = Change {
+        paths: vec!["content/briefs/d.md".to_string()],
+        rescan: false,
+    };
+    let err = match rb.apply(&change) {
+        Ok(_) => panic!("the clash must fail the rebuild"),
+        Err(e) => e.to_string(),
+    };
+    assert!(
+        err.contains("two sources would write the same file `parties/jp/index.html`"),
+        "{err}"
+    );
+    // Fixed, the rebuild catches up with a full build.
+    site.brief(
+        "d",
+        &brief_front("D", "2025-04-01", "kr", "  []"),
+        "Body of D.",
+    );
+    step(&site, &mut rb, &["content/briefs/d.md"]);
+}
+
+#[test]
 fn a_failed_rebuild_keeps_the_last_good_output_and_catches_up_after_the_fix() {
     let site = site();
     let mut rb = Rebuilder::new(options(&site));

@@ -44,6 +44,9 @@ people:
   - name: 岩屋毅
     role: Member of the House of Representatives
     party: jp
+  - name: iwaya  TAKESHI
+    role: Minister for Foreign Affairs
+    party: jp
 topics: [defense]
 commitments:
   - id: joint-drills
@@ -161,6 +164,17 @@ fn people_are_one_person_however_briefs_spell_them() {
             .text(".roles")
             .contains("11 July 2025 to 2 October 2025")
     );
+    // Named twice in one brief in one role (two spellings): that brief counts once, and a
+    // spelling differing only in case and spaces is not another alias.
+    assert!(
+        iwaya.text(".roles").contains("2 briefs"),
+        "{}",
+        iwaya.text(".roles")
+    );
+    assert_eq!(
+        iwaya.text(".page-header .muted"),
+        "Also written: Takeshi Iwaya"
+    );
     // Names no registry entry claims are people of their own.
     let rubio = site.html("public/people/marco-rubio/index.html");
     assert_eq!(rubio.text("#briefs-heading"), "Briefs (1)");
@@ -168,13 +182,13 @@ fn people_are_one_person_however_briefs_spell_them() {
     assert_eq!(people.texts("tbody th a"), ["Iwaya Takeshi", "Marco Rubio"]);
     // A brief links each name, as written, to the person.
     let b = site.html("public/briefs/b/index.html");
-    assert_eq!(b.texts(".people .person-name"), ["Takeshi Iwaya", "岩屋毅"]);
+    assert_eq!(
+        b.texts(".people .person-name"),
+        ["Takeshi Iwaya", "岩屋毅", "iwaya  TAKESHI"]
+    );
     assert_eq!(
         b.attrs(".people .person-name", "href"),
-        [
-            "/briefs/people/iwaya-takeshi/",
-            "/briefs/people/iwaya-takeshi/"
-        ]
+        ["/briefs/people/iwaya-takeshi/"; 3]
     );
 }
 
@@ -386,6 +400,15 @@ fn templates_can_query_the_site() {
     assert!(err.contains("templates/index.html"), "{err}");
     assert!(
         err.contains("no party `jpn`") && err.contains("did you mean `jp`?"),
+        "{err}"
+    );
+    site.write(
+        "templates/index.html",
+        r#"{% extends "base.html" %}{% block content %}{{ get_briefs(person="iwaya-takeshl") | length }}{% endblock content %}"#,
+    );
+    let err = site.build_fails();
+    assert!(
+        err.contains("no person `iwaya-takeshl`") && err.contains("did you mean `iwaya-takeshi`?"),
         "{err}"
     );
 }

@@ -119,6 +119,7 @@ pub(super) fn gather(
     }
     // Briefs are newest first, so the first name seen for an unregistered person is the
     // latest spelling.
+    let mut counted = std::collections::HashSet::new();
     for (index, brief) in briefs.iter().enumerate() {
         for mention in &brief.people {
             let person = people
@@ -137,13 +138,21 @@ pub(super) fn gather(
             if person.briefs.last() != Some(&index) {
                 person.briefs.push(index);
             }
-            let spelled_before = person.name == mention.name
-                || person.native.as_deref() == Some(mention.name.as_str())
-                || person.aliases.contains(&mention.name);
+            let key = name_key(&mention.name);
+            let spelled_before = name_key(&person.name) == key
+                || person.native.as_deref().map(name_key) == Some(key.clone())
+                || person.aliases.iter().any(|a| name_key(a) == key);
             if !spelled_before {
                 person.aliases.push(mention.name.clone());
             }
-            see_role(&mut person.roles, mention, brief.date);
+            let role_key = (
+                mention.person.clone(),
+                mention.role.clone(),
+                mention.party.clone(),
+                index,
+            );
+            let new_in_brief = counted.insert(role_key);
+            see_role(&mut person.roles, mention, brief.date, new_in_brief);
         }
     }
     for person in people.values_mut() {
@@ -154,7 +163,14 @@ pub(super) fn gather(
     people
 }
 
-fn see_role(roles: &mut Vec<RoleSeen>, mention: &super::PersonMention, date: jiff::civil::Date) {
+/// See a person in a role on `date`; `new_in_brief` is false when the same brief already
+/// named them in it (under another spelling), so the brief counts once.
+fn see_role(
+    roles: &mut Vec<RoleSeen>,
+    mention: &super::PersonMention,
+    date: jiff::civil::Date,
+    new_in_brief: bool,
+) {
     match roles
         .iter_mut()
         .find(|r| r.role == mention.role && r.party == mention.party)
@@ -162,7 +178,9 @@ fn see_role(roles: &mut Vec<RoleSeen>, mention: &super::PersonMention, date: jif
         Some(r) => {
             r.first = r.first.min(date);
             r.last = r.last.max(date);
-            r.briefs += 1;
+            if new_in_brief {
+                r.briefs += 1;
+            }
         }
         None => roles.push(RoleSeen {
             role: mention.role.clone(),

@@ -32,6 +32,17 @@ pub struct Staging {
     previous: Option<BTreeSet<String>>,
     foreign: Vec<String>,
     made: Mutex<HashSet<PathBuf>>,
+    /// Set once swapped in; until then, dropping the staging (a panic while rendering)
+    /// deletes it.
+    done: bool,
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.done {
+            remove_tree_we_wrote(&self.staging);
+        }
+    }
 }
 
 impl Staging {
@@ -72,6 +83,7 @@ impl Staging {
             previous,
             foreign,
             made: Mutex::new(HashSet::new()),
+            done: false,
         })
     }
 
@@ -98,29 +110,29 @@ impl Staging {
 
     /// Give up: delete the staging directory (which holds only this build's files).
     pub fn abandon(self) {
-        remove_tree_we_wrote(&self.staging);
+        // Dropping it does.
     }
 
     /// Write what `output` holds that is not written yet, and the manifest, then swap the new
     /// build in.
-    pub fn finish(self, output: &Output) -> Result<(), OutputError> {
-        // Again with every file: some (the search bundle) were not known at the start.
-        if let Err(e) = output
-            .check_no_conflict(&self.dir, &self.foreign)
-            .and_then(|()| self.write_rest(output))
-        {
-            self.abandon();
-            return Err(e);
+    pub fn finish(mut self, output: &Output) -> Result<(), OutputError> {
+        // Files put in the output directory while this build ran are carried over too, and
+        // every file is checked now: some (the search bundle) were not known at the start.
+        if let Some(written) = &self.previous {
+            let mut found = Vec::new();
+            collect_foreign(&self.dir, "", written, &mut found)?;
+            self.foreign = found;
         }
-        let Staging {
-            dir,
-            parent,
-            name,
-            staging,
-            previous,
-            foreign,
-            ..
-        } = self;
+        output.check_no_conflict(&self.dir, &self.foreign)?;
+        self.write_rest(output)?;
+        // From here on the staging directory is handled by the swap (and restored on failure).
+        self.done = true;
+        let dir = self.dir.clone();
+        let parent = self.parent.clone();
+        let name = self.name.clone();
+        let staging = self.staging.clone();
+        let previous = self.previous.take();
+        let foreign = std::mem::take(&mut self.foreign);
         let (dir, parent) = (dir.as_path(), parent.as_path());
         let Some(previous) = previous else {
             return fs::rename(&staging, dir).map_err(|e| {

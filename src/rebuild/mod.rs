@@ -313,6 +313,18 @@ impl Rebuilder {
         };
         trace.mark("resolve");
         let pages = render::pages(&site);
+        // Two sources claiming one path (an alias over a page, a new person page over an
+        // alias, a page over a static file) fail here as in a full build; the output set kept
+        // between rebuilds is keyed by path and would hide the clash.
+        let mut errors = Diagnostics::new();
+        let mut planned = Output::new();
+        planned.add_staged_pages(&pages, &mut errors);
+        if let Err(e) = errors
+            .into_result(())
+            .and_then(|()| build::assemble(planned, sources, &site.config).map(|_| ()))
+        {
+            return Err((build::sorted(e), Some(old)));
+        }
         let mut scope = Scope::default();
         if content_changed {
             scope.add(pages_touched_by_content(&old.site, &site, change));

@@ -160,18 +160,22 @@ pub(super) fn pages_querying_the_site(pages: &[Page], theme: &Theme) -> Option<B
         .filter(|(_, text, _)| {
             crate::render::queries::FUNCTIONS
                 .iter()
-                .any(|f| text.contains(&format!("{f}(")))
+                .any(|f| text.contains(f))
         })
         .map(|(name, _, _)| name.as_str())
         .collect();
+    let page_templates: BTreeSet<&str> = pages.iter().map(|p| p.template.as_str()).collect();
     let mut out = BTreeSet::new();
     for name in querying {
         let quoted = format!("\"{name}\"");
-        if theme
-            .templates
-            .iter()
-            .any(|(other, text, _)| other != name && text.contains(&quoted))
-        {
+        // Included, extended, or holding components (global, called from any template):
+        // the query may run on any page.
+        let shared = !page_templates.contains(name)
+            || theme
+                .templates
+                .iter()
+                .any(|(other, text, _)| other != name && text.contains(&quoted));
+        if shared {
             return None;
         }
         out.extend(
@@ -319,6 +323,23 @@ pub(super) fn pages_touched_by_content(
             .max()
             .unwrap_or(1);
         pages.extend((1..=n).map(|i| site_path::topic_page(t, i)));
+    }
+    // A person's name (the newest spelling of an unregistered one) shows on every brief naming
+    // them: if it changed, all those briefs.
+    for p in &people {
+        let named = |s: &Site| s.people.get(p).map(|x| (x.name.clone(), x.native.clone()));
+        if named(old) != named(new) {
+            for site in [old, new] {
+                if let Some(person) = site.people.get(p) {
+                    pages.extend(
+                        person
+                            .briefs
+                            .iter()
+                            .map(|&i| site_path::brief(&site.briefs[i].slug)),
+                    );
+                }
+            }
+        }
     }
     for p in &people {
         let n = [old, new]

@@ -111,6 +111,17 @@ fn briefs(site: &Site, kwargs: &Kwargs) -> TeraResult<Value> {
     if let Some(id) = &topic {
         known(site.topics.get(id), id, site.topics.keys(), "topic")?;
     }
+    if let Some(slug) = &person {
+        known(site.people.get(slug), slug, site.people.keys(), "person")?;
+    }
+    if let Some(id) = &commitment {
+        known(
+            site.commitments.get(id),
+            id,
+            site.commitments.keys(),
+            "commitment",
+        )?;
+    }
     let v = Views { site };
     let list: Vec<_> = site
         .briefs

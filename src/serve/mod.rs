@@ -327,8 +327,9 @@ fn rebuild_loop(
         shared.swap(served);
         let _ = shared.signals.send(signal);
         report(&result, quiet, "Rebuilt");
+        let search_on = rebuilder.site().is_some_and(|s| s.config.options.search);
         if let Ok(update) = &result
-            && update.changed.iter().any(|p| p.starts_with("briefs/"))
+            && (update.changed.iter().any(|p| p.starts_with("briefs/")) || !search_on)
         {
             send_index_job(&indexer, &rebuilder);
         }
@@ -339,13 +340,21 @@ fn rebuild_loop(
 struct IndexJob {
     records: Vec<crate::search::Record>,
     language: String,
+    enabled: bool,
 }
 
 fn send_index_job(indexer: &mpsc::Sender<IndexJob>, rebuilder: &Rebuilder) {
-    if let Some(site) = rebuilder.site().filter(|s| s.config.options.search) {
+    if let Some(site) = rebuilder.site() {
+        // With search off, an empty job clears the bundle a build with search left.
+        let records = if site.config.options.search {
+            crate::search::records(site)
+        } else {
+            Vec::new()
+        };
         let _ = indexer.send(IndexJob {
-            records: crate::search::records(site),
+            records,
             language: site.config.language.clone(),
+            enabled: site.config.options.search,
         });
     }
 }
@@ -367,6 +376,14 @@ fn spawn_indexer(shared: Arc<Shared>) -> mpsc::Sender<IndexJob> {
             while let Ok(mut job) = rx.recv() {
                 while let Ok(newer) = rx.try_recv() {
                     job = newer;
+                }
+                if !job.enabled {
+                    let mut guard = match shared.search.write() {
+                        Ok(g) => g,
+                        Err(poisoned) => poisoned.into_inner(),
+                    };
+                    *guard = Arc::new(Output::new());
+                    continue;
                 }
                 match runtime.block_on(crate::search::index_async(job.records, &job.language)) {
                     Ok(files) => {
