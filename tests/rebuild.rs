@@ -356,7 +356,7 @@ fn an_alias_over_another_page_fails_the_rebuild_as_it_fails_a_build() {
         "Body of D.",
     );
     let change = Change {
-        paths: vec!["content/briefs/d.md".to_string()],
+        paths: ["content/briefs/d.md".to_string()].into(),
         rescan: false,
     };
     let err = match rb.apply(&change) {

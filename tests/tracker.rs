@@ -184,7 +184,7 @@ fn people_are_one_person_however_briefs_spell_them() {
     let b = site.html("public/briefs/b/index.html");
     assert_eq!(
         b.texts(".people .person-name"),
-        ["Takeshi Iwaya", "岩屋毅", "iwaya  TAKESHI"]
+        ["Takeshi Iwaya", "岩屋毅", "iwaya TAKESHI"]
     );
     assert_eq!(
         b.attrs(".people .person-name", "href"),
