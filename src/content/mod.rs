@@ -177,6 +177,16 @@ impl Sources {
     }
 }
 
+impl Sources {
+    /// Forget the briefs' and registries' text once the site is resolved (a one-off build).
+    pub fn drop_content_text(&mut self) {
+        self.briefs = Vec::new();
+        self.parties = Vec::new();
+        self.topics = Vec::new();
+        self.people = Vec::new();
+    }
+}
+
 /// Only `accord.toml` (for `serve` to know its path prefix before the site builds).
 pub fn read_config(root: &Path) -> Result<SourceFile, Diagnostics> {
     let mut errors = Diagnostics::new();
