@@ -2,6 +2,7 @@
 //! checked and every index built. It is plain data, immutable once [`resolve_cached`] has built it;
 //! rendering only reads it.
 
+mod bodies;
 mod commitments;
 mod links;
 mod patch;

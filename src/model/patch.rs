@@ -4,9 +4,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
+use super::bodies::{Refs, render_bodies};
 use super::commitments::{self, Known};
 use super::registry::parse_doc;
-use super::resolve::{CachedBrief, ModelCache, Refs, check_brief, into_brief, render_bodies};
+use super::resolve::{CachedBrief, ModelCache, check_brief, into_brief};
 use super::{Brief, Site};
 use crate::content::Sources;
 use crate::content::raw::{BRIEF_FIELDS, RawBrief};

@@ -333,41 +333,14 @@ impl<'a> Views<'a> {
             .summary
             .as_deref()
             .unwrap_or(&self.site.config.description);
-        let about: Vec<serde_json::Value> = b
-            .parties
-            .iter()
-            .filter_map(|id| self.site.parties.get(id))
-            .map(|p| party_json_ld(p, &self.site.urls))
-            .collect();
-        let publisher = serde_json::json!({ "@type": "Organization", "name": self.site.config.title, "url": self.site.urls.absolute("") });
-        let mut ld = serde_json::json!({
-            "@context": "https://schema.org",
-            "@type": "NewsArticle",
-            "headline": b.title,
-            "url": page.permalink,
-            "mainEntityOfPage": page.permalink,
-            "datePublished": b.date.to_string(),
-            "dateModified": b.updated.unwrap_or(b.date).max(b.date).to_string(),
-            "inLanguage": self.site.config.language,
-            "author": publisher,
-            "publisher": publisher,
-            "about": about,
-            "keywords": b.topics.iter().filter_map(|t| self.site.topics.get(t)).map(|t| t.name.as_str()).collect::<Vec<_>>(),
-        });
-        if let Some(s) = &b.summary {
-            ld["description"] = serde_json::json!(s);
-        }
-        if let Some(place) = &b.location {
-            ld["contentLocation"] = serde_json::json!({ "@type": "Place", "name": place });
-        }
-        page.json_ld = Some(script_safe(&ld));
+        page.json_ld = Some(super::json_ld::brief(self.site, b, &page.permalink));
         page
     }
 
     /// A party's page: a `Country` or `Organization` as JSON-LD.
     pub fn party_page(&self, p: &'a Party, path: String) -> PageView<'a> {
         let mut page = self.page("party", &p.name, path);
-        page.json_ld = Some(script_safe(&party_json_ld(p, &self.site.urls)));
+        page.json_ld = Some(super::json_ld::party(p, &self.site.urls));
         page
     }
 
@@ -599,33 +572,6 @@ impl<'a> Views<'a> {
             .map(|b| self.brief_summary(b))
             .collect()
     }
-}
-
-fn party_json_ld(p: &Party, urls: &crate::urls::Urls) -> serde_json::Value {
-    let kind = if p.kind == crate::model::PartyKind::State {
-        "Country"
-    } else {
-        "Organization"
-    };
-    let mut ld = serde_json::json!({
-        "@context": "https://schema.org",
-        "@type": kind,
-        "name": p.name,
-        "url": urls.absolute(&site_path::party(&p.id)),
-    });
-    if !p.aliases.is_empty() || p.short.is_some() {
-        ld["alternateName"] =
-            serde_json::json!(p.short.iter().chain(&p.aliases).collect::<Vec<_>>());
-    }
-    if let Some(site) = &p.url {
-        ld["sameAs"] = serde_json::json!(site);
-    }
-    ld
-}
-
-/// JSON that can sit inside a `<script>` element: `</` cannot close it early.
-fn script_safe(v: &serde_json::Value) -> String {
-    v.to_string().replace("</", "<\\/")
 }
 
 fn count_headings(toc: &[TocEntry]) -> usize {

@@ -7,6 +7,7 @@ pub mod cite;
 pub mod context;
 pub mod exports;
 pub mod feeds;
+mod json_ld;
 mod pages;
 pub mod queries;
 pub mod theme;
