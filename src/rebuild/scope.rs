@@ -152,9 +152,9 @@ impl Scope {
 }
 
 /// Pages whose templates query the site (`get_briefs()`...): they may show anything, so any
-/// content change re-renders them; all pages when such a template is a base of others.
+/// content change re-renders them; all pages when such a template is shared.
 pub(super) fn pages_querying_the_site(pages: &[Page], theme: &Theme) -> Option<BTreeSet<String>> {
-    let querying: Vec<&str> = theme
+    let querying = theme
         .templates
         .iter()
         .filter(|(_, text, _)| {
@@ -162,52 +162,41 @@ pub(super) fn pages_querying_the_site(pages: &[Page], theme: &Theme) -> Option<B
                 .iter()
                 .any(|f| text.contains(f))
         })
-        .map(|(name, _, _)| name.as_str())
-        .collect();
+        .map(|(name, _, _)| name.as_str());
+    pages_of_templates(querying, pages, theme)
+}
+
+/// Pages rendered with a changed template.
+pub(super) fn pages_using_templates(
+    change: &Change,
+    pages: &[Page],
+    theme: &Theme,
+) -> Option<BTreeSet<String>> {
+    let changed = change
+        .paths
+        .iter()
+        .filter_map(|path| path.strip_prefix("templates/"));
+    pages_of_templates(changed, pages, theme)
+}
+
+/// The pages rendered with the templates `names`. A template other templates name (extends,
+/// include), one that is no page's own (components, which any template may call, or a new
+/// one) may be used anywhere: then every page (`None`).
+fn pages_of_templates<'a>(
+    names: impl Iterator<Item = &'a str>,
+    pages: &[Page],
+    theme: &Theme,
+) -> Option<BTreeSet<String>> {
     let page_templates: BTreeSet<&str> = pages.iter().map(|p| p.template.as_str()).collect();
     let mut out = BTreeSet::new();
-    for name in querying {
+    for name in names {
         let quoted = format!("\"{name}\"");
-        // Included, extended, or holding components (global, called from any template):
-        // the query may run on any page.
         let shared = !page_templates.contains(name)
             || theme
                 .templates
                 .iter()
                 .any(|(other, text, _)| other != name && text.contains(&quoted));
         if shared {
-            return None;
-        }
-        out.extend(
-            pages
-                .iter()
-                .filter(|p| p.template == name)
-                .map(|p| p.path.clone()),
-        );
-    }
-    Some(out)
-}
-
-/// Pages rendered with a changed template. A template other pages extend or include (or a new
-/// one) may be used anywhere: then every page.
-pub(super) fn pages_using_templates(
-    change: &Change,
-    pages: &[Page],
-    theme: &Theme,
-) -> Option<BTreeSet<String>> {
-    let page_templates: BTreeSet<&str> = pages.iter().map(|p| p.template.as_str()).collect();
-    let mut out = BTreeSet::new();
-    for path in &change.paths {
-        let Some(name) = path.strip_prefix("templates/") else {
-            continue;
-        };
-        // Another template naming it (extends, include) makes it a base of other pages too.
-        let quoted = format!("\"{name}\"");
-        let used_by_others = theme
-            .templates
-            .iter()
-            .any(|(other, text, _)| other != name && text.contains(&quoted));
-        if !page_templates.contains(name) || used_by_others {
             return None;
         }
         out.extend(
@@ -305,24 +294,26 @@ pub(super) fn pages_touched_by_content(
     }
     // Every page of their lists: a brief added to or dropped from one shifts those after it.
     let per_page = new.config.options.per_page.max(1);
-    let count = |len: usize| len.div_ceil(per_page).max(1);
-    for p in &parties {
+    let list_pages = |len: &dyn Fn(&Site) -> Option<usize>, path: &dyn Fn(usize) -> String| {
         let n = [old, new]
-            .iter()
-            .filter_map(|s| s.parties.get(p))
-            .map(|p| count(p.briefs.len()))
+            .into_iter()
+            .filter_map(len)
+            .map(|len| len.div_ceil(per_page).max(1))
             .max()
             .unwrap_or(1);
-        pages.extend((1..=n).map(|i| site_path::party_page(p, i)));
+        (1..=n).map(path).collect::<Vec<_>>()
+    };
+    for p in &parties {
+        pages.extend(list_pages(
+            &|s| s.parties.get(p).map(|p| p.briefs.len()),
+            &|i| site_path::party_page(p, i),
+        ));
     }
     for t in &topics {
-        let n = [old, new]
-            .iter()
-            .filter_map(|s| s.topics.get(t))
-            .map(|t| count(t.briefs.len()))
-            .max()
-            .unwrap_or(1);
-        pages.extend((1..=n).map(|i| site_path::topic_page(t, i)));
+        pages.extend(list_pages(
+            &|s| s.topics.get(t).map(|t| t.briefs.len()),
+            &|i| site_path::topic_page(t, i),
+        ));
     }
     // A person's name (the newest spelling of an unregistered one) shows on every brief naming
     // them: if it changed, all those briefs.
@@ -342,13 +333,10 @@ pub(super) fn pages_touched_by_content(
         }
     }
     for p in &people {
-        let n = [old, new]
-            .iter()
-            .filter_map(|s| s.people.get(p))
-            .map(|p| count(p.briefs.len()))
-            .max()
-            .unwrap_or(1);
-        pages.extend((1..=n).map(|i| site_path::person_page(p, i)));
+        pages.extend(list_pages(
+            &|s| s.people.get(p).map(|p| p.briefs.len()),
+            &|i| site_path::person_page(p, i),
+        ));
     }
     pages.extend(related_changed(old, new));
     // Briefs listing a changed one as related show its title.

@@ -115,14 +115,14 @@ pub fn pages(site: &Site) -> Vec<Page> {
         }
     }
     for p in site.parties.values() {
-        for s in slices(p.briefs.len(), per_page) {
-            out.push(page(
-                site_path::party_page(&p.id, s.number),
-                "party.html",
-                &p.source,
-                PageKind::Party(p.id.clone(), s),
-            ));
-        }
+        out.extend(paginated(
+            p.briefs.len(),
+            per_page,
+            |s| site_path::party_page(&p.id, s.number),
+            "party.html",
+            &p.source,
+            |s| PageKind::Party(p.id.clone(), s),
+        ));
     }
     out.push(page(
         site_path::PARTIES.into(),
@@ -131,14 +131,14 @@ pub fn pages(site: &Site) -> Vec<Page> {
         PageKind::Parties,
     ));
     for t in site.topics.values() {
-        for s in slices(t.briefs.len(), per_page) {
-            out.push(page(
-                site_path::topic_page(&t.id, s.number),
-                "topic.html",
-                &t.source,
-                PageKind::Topic(t.id.clone(), s),
-            ));
-        }
+        out.extend(paginated(
+            t.briefs.len(),
+            per_page,
+            |s| site_path::topic_page(&t.id, s.number),
+            "topic.html",
+            &t.source,
+            |s| PageKind::Topic(t.id.clone(), s),
+        ));
     }
     out.push(page(
         site_path::TOPICS.into(),
@@ -173,14 +173,14 @@ pub fn pages(site: &Site) -> Vec<Page> {
             .source
             .clone()
             .unwrap_or_else(|| format!("person `{}`", p.name));
-        for s in slices(p.briefs.len(), per_page) {
-            out.push(page(
-                site_path::person_page(&p.slug, s.number),
-                "person.html",
-                &origin,
-                PageKind::Person(p.slug.clone(), s),
-            ));
-        }
+        out.extend(paginated(
+            p.briefs.len(),
+            per_page,
+            |s| site_path::person_page(&p.slug, s.number),
+            "person.html",
+            &origin,
+            |s| PageKind::Person(p.slug.clone(), s),
+        ));
     }
     out.push(page(
         site_path::PEOPLE.into(),
@@ -295,6 +295,18 @@ impl Page {
             | PageKind::Citation(..) => 1,
         }
     }
+}
+
+/// The pages of a list of `len` briefs, `per_page` a page.
+fn paginated<'a>(
+    len: usize,
+    per_page: usize,
+    path: impl Fn(Slice) -> String + 'a,
+    template: &'a str,
+    origin: &'a str,
+    kind: impl Fn(Slice) -> PageKind + 'a,
+) -> impl Iterator<Item = Page> + 'a {
+    slices(len, per_page).map(move |s| page(path(s), template, origin, kind(s)))
 }
 
 fn page(path: String, template: &str, origin: &str, kind: PageKind) -> Page {
