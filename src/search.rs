@@ -33,14 +33,9 @@ pub struct Record {
     pub sort: BTreeMap<String, String>,
 }
 
-/// Index the site's briefs and return the bundle's files. Blocks: it runs Pagefind on a
+/// Index the briefs' [`records`] and return the bundle's files. The records own their data, so
+/// this can run on a thread of its own while the site renders. Blocks: it runs Pagefind on a
 /// runtime of its own, so call it outside any async context (or see [`index_async`]).
-pub fn index(site: &Site) -> Result<Vec<BundleFile>, Diagnostic> {
-    index_records(records(site), &site.config.language)
-}
-
-/// [`index`] for records already made (they own their data, so this can run on a thread of
-/// its own while the site renders).
 pub fn index_records(records: Vec<Record>, language: &str) -> Result<Vec<BundleFile>, Diagnostic> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
