@@ -248,11 +248,12 @@ fn run(options: &BuildOptions, write: bool) -> Result<BuildReport, Error> {
     let out_dir = output_dir(options, &site.config);
     output::check_output_dir(&options.root, &out_dir)?;
     stage("check");
-    // Pagefind indexes on one thread: it runs beside the rendering rather than after it.
+    // The search index is built beside the rendering rather than after it.
     let search = (write && site.config.options.search).then(|| {
         let records = crate::search::records(&site);
         let language = site.config.language.clone();
-        std::thread::spawn(move || crate::search::index_records(records, &language))
+        let shard_size = site.config.options.search_shard_size;
+        std::thread::spawn(move || crate::search::index_records(records, &language, shard_size))
     });
     // Pages go to disk as they are rendered, so they are never all in memory.
     let staging = if write {

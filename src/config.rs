@@ -52,6 +52,9 @@ pub struct Options {
     pub date_format: String,
     /// Build the search index and the search page.
     pub search: bool,
+    /// Briefs per search index shard (see `search`): shards are indexed in parallel and with
+    /// bounded memory, and the search page queries them all.
+    pub search_shard_size: usize,
 }
 
 impl Default for Options {
@@ -60,6 +63,7 @@ impl Default for Options {
             per_page: 10,
             date_format: "%-d %B %Y".into(),
             search: true,
+            search_shard_size: crate::search::DEFAULT_SHARD_SIZE,
         }
     }
 }
@@ -170,6 +174,20 @@ impl Config {
             errors.push(
                 at_value(file, "per_page", "0", "`per_page` must be at least 1")
                     .with_help("set `per_page = 10` under `[options]`"),
+            );
+        }
+        if options.search_shard_size == 0 {
+            errors.push(
+                at_value(
+                    file,
+                    "search_shard_size",
+                    "0",
+                    "`search_shard_size` must be at least 1",
+                )
+                .with_help(format!(
+                    "leave it out for the default ({}) or set a number of briefs per shard",
+                    crate::search::DEFAULT_SHARD_SIZE
+                )),
             );
         }
         errors.into_result(())?;

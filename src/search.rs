@@ -33,19 +33,138 @@ pub struct Record {
     pub sort: BTreeMap<String, String>,
 }
 
-/// Index the briefs' [`records`] and return the bundle's files. The records own their data, so
-/// this can run on a thread of its own while the site renders. Blocks: it runs Pagefind on a
-/// runtime of its own, so call it outside any async context (or see [`index_async`]).
-pub fn index_records(records: Vec<Record>, language: &str) -> Result<Vec<BundleFile>, Diagnostic> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| failed(e.to_string()))?;
-    runtime.block_on(index_async(records, language))
+/// Briefs per shard unless `search_shard_size` says otherwise. Pagefind indexes one record
+/// at a time and holds a shard's whole index until it is written (about 100 KB a brief), so
+/// shards are what lets the index use every core and keeps its memory bounded; each one costs
+/// the search page a few requests per query.
+pub const DEFAULT_SHARD_SIZE: usize = 1000;
+
+/// Lists the shards after the first (`["shard-1/", ...]`), for the search page's script.
+pub const SHARDS_FILE: &str = "accord-shards.json";
+
+/// Index the briefs' [`records`] (newest first) and return the bundle's files. The records own
+/// their data, so this can run on a thread of its own while the site renders. Blocks: call it
+/// outside any async context.
+///
+/// The records are cut into shards of `shard_size` in order, so shard 0 holds the newest
+/// briefs. Shard 0 is a whole Pagefind bundle under `pagefind/`; each other shard keeps only
+/// its index under `pagefind/shard-N/`, which the search page merges with `mergeIndex` (it
+/// shares the first shard's WebAssembly). Shards are indexed by as many threads as there are
+/// cores, but their number and content depend only on the records: the output is the same on
+/// any machine.
+pub fn index_records(
+    records: Vec<Record>,
+    language: &str,
+    shard_size: usize,
+) -> Result<Vec<BundleFile>, Diagnostic> {
+    let shards = into_shards(records, shard_size.max(1));
+    let count = shards.len();
+    let queue = std::sync::Mutex::new(shards.into_iter().enumerate());
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(count);
+    let mut indexed: Vec<(usize, Result<Vec<BundleFile>, Diagnostic>)> = Vec::new();
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| scope.spawn(|| index_queued_shards(&queue, language)))
+            .collect();
+        for handle in handles {
+            match handle.join() {
+                Ok(done) => indexed.extend(done),
+                Err(_) => indexed.push((0, Err(failed("an indexing thread panicked".into())))),
+            }
+        }
+    });
+    indexed.sort_by_key(|(shard, _)| *shard);
+    let mut out = Vec::new();
+    for (_, files) in indexed {
+        out.extend(files?);
+    }
+    out.push((format!("{BUNDLE_DIR}/{SHARDS_FILE}"), shards_file(count)));
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(out)
 }
 
-/// The records of every brief, made from the model rather than the rendered pages: Pagefind
-/// then skips parsing whole pages (navigation, footers) and indexes only what a brief says.
+/// `records` in consecutive runs of `size`; one empty shard when there are none, so the search
+/// page always finds a bundle.
+fn into_shards(records: Vec<Record>, size: usize) -> Vec<Vec<Record>> {
+    let mut shards = vec![Vec::new()];
+    for record in records {
+        if shards.last().is_some_and(|s| s.len() == size) {
+            shards.push(Vec::new());
+        }
+        if let Some(shard) = shards.last_mut() {
+            shard.push(record);
+        }
+    }
+    shards
+}
+
+type ShardQueue = std::sync::Mutex<std::iter::Enumerate<std::vec::IntoIter<Vec<Record>>>>;
+
+/// One indexing thread: take shards off the queue until it is empty.
+fn index_queued_shards(
+    queue: &ShardQueue,
+    language: &str,
+) -> Vec<(usize, Result<Vec<BundleFile>, Diagnostic>)> {
+    let mut done = Vec::new();
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            done.push((0, Err(failed(e.to_string()))));
+            return done;
+        }
+    };
+    loop {
+        let next = match queue.lock() {
+            Ok(mut q) => q.next(),
+            Err(poisoned) => poisoned.into_inner().next(),
+        };
+        let Some((shard, records)) = next else {
+            return done;
+        };
+        let files = runtime
+            .block_on(index_shard(records, language))
+            .map(|files| shard_files(shard, files));
+        done.push((shard, files));
+    }
+}
+
+/// Where a shard's files go: the first shard is the whole bundle, the others keep their index.
+fn shard_files(shard: usize, files: Vec<BundleFile>) -> Vec<BundleFile> {
+    if shard == 0 {
+        return files
+            .into_iter()
+            .map(|(rel, bytes)| (format!("{BUNDLE_DIR}/{rel}"), bytes))
+            .collect();
+    }
+    files
+        .into_iter()
+        .filter(|(rel, _)| is_index_file(rel))
+        .map(|(rel, bytes)| (format!("{BUNDLE_DIR}/shard-{shard}/{rel}"), bytes))
+        .collect()
+}
+
+/// A file of a shard's index, as against the scripts, styles and WebAssembly every bundle has.
+fn is_index_file(rel: &str) -> bool {
+    rel == "pagefind-entry.json"
+        || rel.ends_with(".pf_meta")
+        || ["index/", "fragment/", "filter/"]
+            .iter()
+            .any(|dir| rel.starts_with(dir))
+}
+
+fn shards_file(count: usize) -> Vec<u8> {
+    let others: Vec<String> = (1..count).map(|i| format!("\"shard-{i}/\"")).collect();
+    format!("{{\"shards\":[{}]}}\n", others.join(",")).into_bytes()
+}
+
+/// The records of every brief, newest first as in the site, made from the model rather than
+/// the rendered pages: Pagefind then skips parsing whole pages (navigation, footers) and
+/// indexes only what a brief says.
 pub fn records(site: &Site) -> Vec<Record> {
     site.briefs
         .par_iter()
@@ -169,11 +288,8 @@ fn push_decoded(out: &mut String, text: &str) {
     );
 }
 
-/// Index `records` in `language` and return the bundle's files.
-pub async fn index_async(
-    records: Vec<Record>,
-    language: &str,
-) -> Result<Vec<BundleFile>, Diagnostic> {
+/// Index one shard's `records` in `language`; paths are relative to the shard's directory.
+async fn index_shard(records: Vec<Record>, language: &str) -> Result<Vec<BundleFile>, Diagnostic> {
     let language = primary_language(language);
     let config = PagefindServiceConfig::builder()
         .force_language(language.clone())
@@ -193,18 +309,13 @@ pub async fn index_async(
             .map_err(|e| failed(format!("{}: {e}", r.url)))?;
     }
     let files = index.get_files().await.map_err(|e| failed(e.to_string()))?;
-    let mut out: Vec<BundleFile> = files
+    Ok(files
         .into_iter()
         .map(|f| {
             let rel = f.filename.to_string_lossy().replace('\\', "/");
-            (
-                format!("{BUNDLE_DIR}/{}", rel.trim_start_matches('/')),
-                f.contents,
-            )
+            (rel.trim_start_matches('/').to_string(), f.contents)
         })
-        .collect();
-    out.sort_by(|a, b| a.0.cmp(&b.0));
-    Ok(out)
+        .collect())
 }
 
 /// Pagefind wants an ISO 639-1 code: `en` of `en-GB`.
@@ -232,6 +343,79 @@ mod tests {
             "<h2 id=\"x\">Next steps<a class=\"heading-anchor\" href=\"#x\">#</a></h2><p>Talks &amp; <em>more</em> talks.</p>",
         );
         assert_eq!(text, "Next steps\nTalks & more talks.\n\n");
+    }
+
+    fn record(url: &str) -> super::Record {
+        super::Record {
+            url: url.into(),
+            text: String::new(),
+            meta: Default::default(),
+            filters: Default::default(),
+            sort: Default::default(),
+        }
+    }
+
+    #[test]
+    fn records_are_cut_into_shards_in_order() {
+        let urls = |shards: Vec<Vec<super::Record>>| -> Vec<Vec<String>> {
+            shards
+                .into_iter()
+                .map(|s| s.into_iter().map(|r| r.url).collect())
+                .collect()
+        };
+        let records = ["/a/", "/b/", "/c/", "/d/", "/e/"].map(record).into();
+        assert_eq!(
+            urls(super::into_shards(records, 2)),
+            [vec!["/a/", "/b/"], vec!["/c/", "/d/"], vec!["/e/"]]
+        );
+        assert_eq!(
+            urls(super::into_shards(Vec::new(), 2)),
+            [Vec::<String>::new()]
+        );
+    }
+
+    #[test]
+    fn only_the_first_shard_keeps_the_scripts() {
+        let files = || {
+            [
+                "pagefind.js",
+                "wasm.en.pagefind",
+                "pagefind-entry.json",
+                "pagefind.en_1.pf_meta",
+                "index/en_2.pf_index",
+                "fragment/en_3.pf_fragment",
+                "filter/en_4.pf_filter",
+            ]
+            .map(|f| (f.to_string(), Vec::new()))
+            .to_vec()
+        };
+        let paths = |shard| -> Vec<String> {
+            super::shard_files(shard, files())
+                .into_iter()
+                .map(|f| f.0)
+                .collect()
+        };
+        assert_eq!(paths(0).len(), 7);
+        assert!(
+            paths(0)
+                .iter()
+                .all(|p| p.starts_with("pagefind/") && !p.contains("shard"))
+        );
+        assert_eq!(
+            paths(2),
+            [
+                "pagefind/shard-2/pagefind-entry.json",
+                "pagefind/shard-2/pagefind.en_1.pf_meta",
+                "pagefind/shard-2/index/en_2.pf_index",
+                "pagefind/shard-2/fragment/en_3.pf_fragment",
+                "pagefind/shard-2/filter/en_4.pf_filter"
+            ]
+        );
+        assert_eq!(
+            super::shards_file(3),
+            b"{\"shards\":[\"shard-1/\",\"shard-2/\"]}\n"
+        );
+        assert_eq!(super::shards_file(1), b"{\"shards\":[]}\n");
     }
 
     #[test]

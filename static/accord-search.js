@@ -20,6 +20,13 @@ try {
 // Result URLs are indexed relative to the site; baseUrl puts them under its path.
 await pagefind.options({ basePath: bundle, baseUrl: script.dataset.base, excerptLength: 30 });
 await pagefind.init();
+// The index is cut into shards, newest briefs first (accord-shards.json lists all but the first,
+// which is this bundle). Merged results are ordered by score, and a sort by date gives every
+// result the same score, so the shards' order, and the date order within each, is kept.
+const shards = await fetch(`${bundle}accord-shards.json`).then((r) => (r.ok ? r.json() : { shards: [] }));
+for (const shard of shards.shards) {
+  await pagefind.mergeIndex(`${bundle}${shard}`, { baseUrl: script.dataset.base, excerptLength: 30 });
+}
 
 async function fillFilters() {
   const available = await pagefind.filters();

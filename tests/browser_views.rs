@@ -127,6 +127,12 @@ const RESULT_TITLES: &str = "Array.from(document.querySelectorAll('#search-resul
 fn search_finds_briefs_and_filters_them_under_a_sub_path() {
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let site = site();
+    // One brief per shard, so every search below merges the shards: `later` is in the first
+    // (newest), `kl` in the second, `manila` in the third.
+    site.write(
+        "accord.toml",
+        &format!("{}search_shard_size = 1\n", common::CONFIG),
+    );
     let server = Server::start(&site);
     common::browser::runtime().block_on(async {
         let b = Browser::start().await;
@@ -178,6 +184,11 @@ fn search_finds_briefs_and_filters_them_under_a_sub_path() {
             .eval("return Array.from(document.querySelectorAll('select[name=party] option')).map(o => o.value).join(',')")
             .await;
         assert_eq!(options, ",Japan,Malaysia,Republic of Korea,United States");
+        // Counts add up across the shards: Japan is in `later` and `kl`.
+        let japan = b
+            .eval("return document.querySelector('select[name=party] option[value=Japan]').textContent")
+            .await;
+        assert_eq!(japan, "Japan (2)");
         b.stop().await;
     });
 }

@@ -229,6 +229,44 @@ fn output_is_byte_identical_across_builds() {
 }
 
 #[test]
+fn the_search_index_is_cut_into_shards_newest_first_and_the_same_every_time() {
+    let site = Site::new();
+    site.write(
+        "accord.toml",
+        &format!("{}search_shard_size = 2\n", common::CONFIG),
+    );
+    for (i, day) in ["01", "05", "03", "04", "02"].iter().enumerate() {
+        site.brief(
+            &format!("b{i}"),
+            &format!("title: Brief {i}\ndate: 2025-03-{day}\nparties: [us]"),
+            "Talks on trade.",
+        );
+    }
+    site.build();
+    let first = snapshot(&site.path("public"));
+    site.build();
+    assert!(
+        first == snapshot(&site.path("public")),
+        "a rebuild changed the output"
+    );
+    assert_eq!(
+        site.read("public/pagefind/accord-shards.json"),
+        "{\"shards\":[\"shard-1/\",\"shard-2/\"]}\n"
+    );
+    let pages = |entry: &str| -> u64 {
+        let json: serde_json::Value = serde_json::from_str(&site.read(entry)).unwrap();
+        json["languages"]["en"]["page_count"].as_u64().unwrap()
+    };
+    assert_eq!(pages("public/pagefind/pagefind-entry.json"), 2);
+    assert_eq!(pages("public/pagefind/shard-1/pagefind-entry.json"), 2);
+    assert_eq!(pages("public/pagefind/shard-2/pagefind-entry.json"), 1);
+    // The shards after the first share its scripts and WebAssembly.
+    assert!(site.path("public/pagefind/pagefind.js").exists());
+    assert!(!site.path("public/pagefind/shard-1/pagefind.js").exists());
+    assert!(site.path("public/pagefind/shard-2/fragment").is_dir());
+}
+
+#[test]
 fn drafts_only_with_the_flag() {
     let site = kl_site();
     site.brief(

@@ -411,6 +411,19 @@ fn an_invalid_date_format_is_reported_in_the_config() {
 }
 
 #[test]
+fn a_search_shard_size_of_zero_is_reported_in_the_config() {
+    let site = Site::new();
+    site.write(
+        "accord.toml",
+        &format!("{}search_shard_size = 0\n", common::CONFIG),
+    );
+    assert_has(
+        &site.build_fails(),
+        &["`search_shard_size` must be at least 1", "accord.toml:6:"],
+    );
+}
+
+#[test]
 fn a_file_name_without_letters_needs_a_slug() {
     let site = Site::new();
     site.write(

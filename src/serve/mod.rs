@@ -340,6 +340,7 @@ fn rebuild_loop(
 struct IndexJob {
     records: Vec<crate::search::Record>,
     language: String,
+    shard_size: usize,
     enabled: bool,
 }
 
@@ -354,6 +355,7 @@ fn send_index_job(indexer: &mpsc::Sender<IndexJob>, rebuilder: &Rebuilder) {
         let _ = indexer.send(IndexJob {
             records,
             language: site.config.language.clone(),
+            shard_size: site.config.options.search_shard_size,
             enabled: site.config.options.search,
         });
     }
@@ -367,12 +369,6 @@ fn spawn_indexer(shared: Arc<Shared>) -> mpsc::Sender<IndexJob> {
     let spawned = std::thread::Builder::new()
         .name("accord search index".into())
         .spawn(move || {
-            let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-            else {
-                return;
-            };
             while let Ok(mut job) = rx.recv() {
                 while let Ok(newer) = rx.try_recv() {
                     job = newer;
@@ -385,7 +381,7 @@ fn spawn_indexer(shared: Arc<Shared>) -> mpsc::Sender<IndexJob> {
                     *guard = Arc::new(Output::new());
                     continue;
                 }
-                match runtime.block_on(crate::search::index_async(job.records, &job.language)) {
+                match crate::search::index_records(job.records, &job.language, job.shard_size) {
                     Ok(files) => {
                         let mut output = Output::new();
                         let mut errors = Diagnostics::new();
