@@ -4,6 +4,8 @@
 //! Views borrow from the model and carry what a template cannot compute itself: URLs under
 //! the base path, status labels, flags.
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 
 use super::feeds::{FeedFormat, FeedOf};
@@ -115,8 +117,8 @@ pub struct BriefSummary<'a> {
     pub summary: Option<&'a str>,
     pub event: Option<&'a str>,
     pub location: Option<&'a str>,
-    pub parties: Vec<PartyRef<'a>>,
-    pub topics: Vec<TopicRef<'a>>,
+    pub parties: Vec<Link>,
+    pub topics: Vec<Link>,
     pub commitment_count: usize,
     pub draft: bool,
 }
@@ -153,7 +155,7 @@ pub struct PersonView<'a> {
     /// The person's own page and usual name.
     pub person: PersonRef<'a>,
     pub role: Option<&'a str>,
-    pub party: Option<PartyRef<'a>>,
+    pub party: Option<Link>,
 }
 
 /// A person on their own page, as `person`, and in the list of people.
@@ -167,7 +169,7 @@ pub struct PersonPageView<'a> {
     /// Roles held, newest first.
     pub roles: Vec<RoleView<'a>>,
     /// Every party the person was seen for.
-    pub parties: Vec<PartyRef<'a>>,
+    pub parties: Vec<Link>,
     pub brief_count: usize,
     pub registered: bool,
     pub extra: &'a crate::content::raw::Extra,
@@ -176,7 +178,7 @@ pub struct PersonPageView<'a> {
 #[derive(Serialize)]
 pub struct RoleView<'a> {
     pub role: Option<&'a str>,
-    pub party: Option<PartyRef<'a>>,
+    pub party: Option<Link>,
     pub first: String,
     pub last: String,
     pub briefs: usize,
@@ -184,8 +186,8 @@ pub struct RoleView<'a> {
 
 /// A party another one met, with the number of briefs naming both.
 #[derive(Serialize)]
-pub struct MetView<'a> {
-    pub party: PartyRef<'a>,
+pub struct MetView {
+    pub party: Link,
     pub briefs: usize,
 }
 
@@ -209,8 +211,8 @@ pub struct CommitmentSummary<'a> {
     pub id: &'a str,
     pub url: String,
     pub text: &'a str,
-    pub by: Vec<PartyRef<'a>>,
-    pub topic: Option<TopicRef<'a>>,
+    pub by: Vec<Link>,
+    pub topic: Option<Link>,
     /// The current status (of the latest brief naming it).
     pub status: StatusView<'a>,
     pub due: Option<String>,
@@ -224,24 +226,24 @@ pub struct CommitmentSummary<'a> {
 #[derive(Serialize)]
 pub struct PartyView<'a> {
     #[serde(flatten)]
-    pub link: PartyRef<'a>,
+    pub link: Link,
     pub aliases: &'a [String],
-    pub members: Vec<PartyRef<'a>>,
-    pub member_of: Vec<PartyRef<'a>>,
+    pub members: Vec<Link>,
+    pub member_of: Vec<Link>,
     /// The party's own website, from `url:` in its file.
     pub website: Option<&'a str>,
     pub content: &'a str,
     pub brief_count: usize,
     pub commitment_count: usize,
     /// The parties named most often in the same briefs, most first (at most 10).
-    pub met: Vec<MetView<'a>>,
+    pub met: Vec<MetView>,
     pub extra: &'a crate::content::raw::Extra,
 }
 
 #[derive(Serialize)]
 pub struct TopicView<'a> {
     #[serde(flatten)]
-    pub link: TopicRef<'a>,
+    pub link: Link,
     pub description: Option<&'a str>,
     pub content: &'a str,
     pub brief_count: usize,
@@ -279,10 +281,59 @@ pub struct PageLink {
 /// Builds views from the model.
 pub struct Views<'a> {
     pub site: &'a Site,
+    pub shared: &'a Shared,
 }
 
-impl<'a> Views<'a> {
-    pub fn site(&self) -> SiteView<'a> {
+/// What many pages' contexts hold alike, serialized once per render instead of on every page
+/// that shows it: `site`, and each party's and topic's link (a list of briefs names dozens).
+/// Tera values share their contents, so putting one in a context is cheap.
+pub struct Shared {
+    site: tera::Value,
+    parties: HashMap<String, Link>,
+    topics: HashMap<String, Link>,
+}
+
+/// A [`PartyRef`] or [`TopicRef`], already serialized; it serializes as the same fields.
+#[derive(Serialize, Clone)]
+#[serde(transparent)]
+pub struct Link(tera::Value);
+
+impl Shared {
+    pub fn new(site: &Site) -> Shared {
+        let v = SiteViews { site };
+        Shared {
+            site: tera::Value::from_serializable(&v.site()),
+            parties: site
+                .parties
+                .values()
+                .map(|p| {
+                    (
+                        p.id.clone(),
+                        Link(tera::Value::from_serializable(&v.party_ref(p))),
+                    )
+                })
+                .collect(),
+            topics: site
+                .topics
+                .values()
+                .map(|t| {
+                    (
+                        t.id.clone(),
+                        Link(tera::Value::from_serializable(&v.topic_ref(t))),
+                    )
+                })
+                .collect(),
+        }
+    }
+}
+
+/// The views [`Shared`] is made of.
+struct SiteViews<'a> {
+    site: &'a Site,
+}
+
+impl<'a> SiteViews<'a> {
+    fn site(&self) -> SiteView<'a> {
         let s = self.site;
         SiteView {
             title: &s.config.title,
@@ -305,6 +356,28 @@ impl<'a> Views<'a> {
         }
     }
 
+    fn party_ref(&self, p: &'a Party) -> PartyRef<'a> {
+        PartyRef {
+            id: &p.id,
+            name: &p.name,
+            short: p.short.as_deref(),
+            kind: p.kind.as_str(),
+            iso: p.iso.as_deref(),
+            flag: p.iso.as_deref().and_then(flag_emoji),
+            url: self.site.urls.path(&site_path::party(&p.id)),
+        }
+    }
+
+    fn topic_ref(&self, t: &'a Topic) -> TopicRef<'a> {
+        TopicRef {
+            id: &t.id,
+            name: &t.name,
+            url: self.site.urls.path(&site_path::topic(&t.id)),
+        }
+    }
+}
+
+impl<'a> Views<'a> {
     pub fn page(&self, kind: &'static str, title: &'a str, path: String) -> PageView<'a> {
         PageView {
             kind,
@@ -344,30 +417,21 @@ impl<'a> Views<'a> {
         page
     }
 
-    pub fn party_ref(&self, id: &'a str) -> Option<PartyRef<'a>> {
-        let p: &'a Party = self.site.parties.get(id)?;
-        Some(PartyRef {
-            id: &p.id,
-            name: &p.name,
-            short: p.short.as_deref(),
-            kind: p.kind.as_str(),
-            iso: p.iso.as_deref(),
-            flag: p.iso.as_deref().and_then(flag_emoji),
-            url: self.site.urls.path(&site_path::party(&p.id)),
-        })
+    pub fn party_ref(&self, id: &str) -> Option<Link> {
+        self.shared.parties.get(id).cloned()
     }
 
-    fn party_refs(&self, ids: &'a [String]) -> Vec<PartyRef<'a>> {
+    fn party_refs(&self, ids: &[String]) -> Vec<Link> {
         ids.iter().filter_map(|id| self.party_ref(id)).collect()
     }
 
-    pub fn topic_ref(&self, id: &'a str) -> Option<TopicRef<'a>> {
-        let t: &'a Topic = self.site.topics.get(id)?;
-        Some(TopicRef {
-            id: &t.id,
-            name: &t.name,
-            url: self.site.urls.path(&site_path::topic(&t.id)),
-        })
+    pub fn topic_ref(&self, id: &str) -> Option<Link> {
+        self.shared.topics.get(id).cloned()
+    }
+
+    /// `site`, for every page's context.
+    pub fn site_view(&self) -> &'a tera::Value {
+        &self.shared.site
     }
 
     pub fn status(&self, id: &'a str) -> StatusView<'a> {

@@ -3,7 +3,7 @@
 use serde::Serialize;
 use tera::Context;
 
-use super::context::{PageLink, Pagination, Views};
+use super::context::{PageLink, Pagination, Shared, Views};
 use super::exports::Export;
 use super::feeds::{FeedFormat, FeedOf};
 use crate::model::Site;
@@ -319,10 +319,10 @@ fn page(path: String, template: &str, origin: &str, kind: PageKind) -> Page {
 }
 
 /// The context of one page: `site` and `page` always, plus the page kind's own variables.
-pub fn context(site: &Site, page: &Page) -> tera::TeraResult<Context> {
-    let v = Views { site };
+pub fn context(site: &Site, shared: &Shared, page: &Page) -> tera::TeraResult<Context> {
+    let v = Views { site, shared };
     let mut ctx = Context::new();
-    ctx.insert("site", &v.site());
+    ctx.insert("site", v.site_view());
     match &page.kind {
         PageKind::Index(s) => {
             ctx.insert(
@@ -529,8 +529,8 @@ fn status_chart(site: &Site) -> String {
 /// the statuses.
 #[derive(Serialize)]
 struct TrackerFilters<'a> {
-    parties: Vec<super::context::PartyRef<'a>>,
-    topics: Vec<super::context::TopicRef<'a>>,
+    parties: Vec<super::context::Link>,
+    topics: Vec<super::context::Link>,
     statuses: Vec<super::context::StatusView<'a>>,
 }
 

@@ -8,11 +8,12 @@
 
 use tera::{Error, Kwargs, State, Tera, TeraResult, Value};
 
-use super::context::Views;
+use super::context::{Shared, Views};
 use crate::diagnostics::suggestion;
 use crate::model::Site;
 
 scoped_tls::scoped_thread_local!(static SITE: Site);
+scoped_tls::scoped_thread_local!(static SHARED: Shared);
 
 /// The names of the functions, for the rebuild to know which templates query the site.
 pub const FUNCTIONS: &[&str] = &[
@@ -24,50 +25,55 @@ pub const FUNCTIONS: &[&str] = &[
     "get_commitment",
 ];
 
-/// Run `render` with `site` available to the query functions on this thread.
-pub fn with_site<R>(site: &Site, render: impl FnOnce() -> R) -> R {
-    SITE.set(site, render)
+/// Run `render` with `site` (and the values its pages share) available to the query
+/// functions on this thread.
+pub fn with_site<R>(site: &Site, shared: &Shared, render: impl FnOnce() -> R) -> R {
+    SITE.set(site, || SHARED.set(shared, render))
 }
 
-fn query(f: impl FnOnce(&Site) -> TeraResult<Value>) -> TeraResult<Value> {
-    if !SITE.is_set() {
+fn query(f: impl FnOnce(&Views) -> TeraResult<Value>) -> TeraResult<Value> {
+    if !SITE.is_set() || !SHARED.is_set() {
         return Err(Error::message(
             "site queries are only available while rendering a page",
         ));
     }
-    SITE.with(f)
+    SITE.with(|site| SHARED.with(|shared| f(&Views { site, shared })))
 }
 
 pub fn register(tera: &mut Tera) {
     tera.register_function("get_briefs", |kwargs: Kwargs, _: &State| {
-        query(|site| briefs(site, &kwargs))
+        query(|v| briefs(v, &kwargs))
     });
     tera.register_function("get_commitments", |kwargs: Kwargs, _: &State| {
-        query(|site| commitments(site, &kwargs))
+        query(|v| commitments(v, &kwargs))
     });
     tera.register_function("get_party", |kwargs: Kwargs, _: &State| {
-        query(|site| {
+        query(|v| {
+            let site = v.site;
             let id: String = kwargs.must_get("id")?;
             let p = known(site.parties.get(&id), &id, site.parties.keys(), "party")?;
-            Ok(Value::from_serializable(&Views { site }.party(p)))
+            Ok(Value::from_serializable(&v.party(p)))
         })
     });
     tera.register_function("get_topic", |kwargs: Kwargs, _: &State| {
-        query(|site| {
+        query(|v| {
+            let site = v.site;
             let id: String = kwargs.must_get("id")?;
             let t = known(site.topics.get(&id), &id, site.topics.keys(), "topic")?;
-            Ok(Value::from_serializable(&Views { site }.topic(t)))
+            Ok(Value::from_serializable(&v.topic(t)))
         })
     });
     tera.register_function("get_person", |kwargs: Kwargs, _: &State| {
-        query(|site| {
+        query(|v| {
+            let site = v.site;
             let slug: String = kwargs.must_get("slug")?;
             let p = known(site.people.get(&slug), &slug, site.people.keys(), "person")?;
-            Ok(Value::from_serializable(&Views { site }.person_page(p)))
+            Ok(Value::from_serializable(&v.person_page(p)))
         })
     });
     tera.register_function("get_commitment", |kwargs: Kwargs, _: &State| {
-        query(|site| {
+        query(|v| {
+            let site = v.site;
             let id: String = kwargs.must_get("id")?;
             let c = known(
                 site.commitments.get(&id),
@@ -75,9 +81,7 @@ pub fn register(tera: &mut Tera) {
                 site.commitments.keys(),
                 "commitment",
             )?;
-            Ok(Value::from_serializable(
-                &Views { site }.commitment_summary(c),
-            ))
+            Ok(Value::from_serializable(&v.commitment_summary(c)))
         })
     });
 }
@@ -99,7 +103,8 @@ fn known<'a, T>(
 
 /// `get_briefs(party=, topic=, person=, commitment=, limit=)`: briefs naming all of the
 /// given, newest first.
-fn briefs(site: &Site, kwargs: &Kwargs) -> TeraResult<Value> {
+fn briefs(v: &Views, kwargs: &Kwargs) -> TeraResult<Value> {
+    let site = v.site;
     let party: Option<String> = kwargs.get("party")?;
     let topic: Option<String> = kwargs.get("topic")?;
     let person: Option<String> = kwargs.get("person")?;
@@ -122,7 +127,6 @@ fn briefs(site: &Site, kwargs: &Kwargs) -> TeraResult<Value> {
             "commitment",
         )?;
     }
-    let v = Views { site };
     let list: Vec<_> = site
         .briefs
         .iter()
@@ -146,7 +150,8 @@ fn briefs(site: &Site, kwargs: &Kwargs) -> TeraResult<Value> {
 
 /// `get_commitments(status=, party=, topic=, overdue=)`: commitments matching all of the
 /// given, by id.
-fn commitments(site: &Site, kwargs: &Kwargs) -> TeraResult<Value> {
+fn commitments(v: &Views, kwargs: &Kwargs) -> TeraResult<Value> {
+    let site = v.site;
     let status: Option<String> = kwargs.get("status")?;
     let party: Option<String> = kwargs.get("party")?;
     let topic: Option<String> = kwargs.get("topic")?;
@@ -160,7 +165,6 @@ fn commitments(site: &Site, kwargs: &Kwargs) -> TeraResult<Value> {
             suggestion(s, ids, "status")
         )));
     }
-    let v = Views { site };
     let list: Vec<_> = site
         .commitments
         .values()
