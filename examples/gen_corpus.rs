@@ -562,6 +562,20 @@ fn check_empty(dir: &Path) {
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
+    if args.iter().any(|a| a == "--help" || a == "-h") {
+        println!("usage: gen_corpus [--briefs N] [--out DIR] [--hugo DIR]");
+        return;
+    }
+    // Every argument is a known flag or the value after one: a typo must not write a corpus.
+    let mut rest = args.iter().skip(1);
+    while let Some(flag) = rest.next() {
+        if !["--briefs", "--out", "--hugo"].contains(&flag.as_str()) {
+            usage_error(&format!("unknown argument {flag}"));
+        }
+        if rest.next().is_none() {
+            usage_error(&format!("{flag} needs a value"));
+        }
+    }
     let value = |flag: &str| {
         args.iter()
             .position(|a| a == flag)
