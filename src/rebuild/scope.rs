@@ -187,7 +187,13 @@ fn pages_of_templates<'a>(
     pages: &[Page],
     theme: &Theme,
 ) -> Option<BTreeSet<String>> {
-    let page_templates: BTreeSet<&str> = pages.iter().map(|p| p.template.as_str()).collect();
+    let names: Vec<&str> = names.collect();
+    if names.is_empty() {
+        // The usual case (no template queries the site): no need to list 40,000 pages.
+        return Some(BTreeSet::new());
+    }
+    let page_templates: std::collections::HashSet<&str> =
+        pages.iter().map(|p| p.template.as_str()).collect();
     let mut out = BTreeSet::new();
     for name in names {
         let quoted = format!("\"{name}\"");
