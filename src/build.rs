@@ -248,49 +248,54 @@ fn run(options: &BuildOptions, write: bool) -> Result<BuildReport, Error> {
     let out_dir = output_dir(options, &site.config);
     output::check_output_dir(&options.root, &out_dir)?;
     stage("check");
-    // The search index is built beside the rendering rather than after it.
-    let search = (write && site.config.options.search).then(|| {
-        let records = crate::search::records(&site);
-        let language = site.config.language.clone();
-        let shard_size = site.config.options.search_shard_size;
-        std::thread::spawn(move || crate::search::index_records(records, &language, shard_size))
-    });
     // Pages go to disk as they are rendered, so they are never all in memory.
     let staging = if write {
         Some(output::Staging::begin(&out_dir, &output)?)
     } else {
         None
     };
-    let rendered = render::render_each(&site, &theme, &tera, &pages, |page| match &staging {
-        Some(s) => s
-            .write_file(&crate::urls::output_file(&page.path), page.html.as_bytes())
-            .map_err(|e| Diagnostic::general(e.to_string())),
-        None => Ok(()),
+    let indexing = write && site.config.options.search;
+    // The search index is built beside the rendering rather than after it; both borrow the site.
+    let stop_indexing = std::sync::atomic::AtomicBool::new(false);
+    let (rendered, bundle) = std::thread::scope(|scope| {
+        let search =
+            indexing.then(|| scope.spawn(|| crate::search::index_site(&site, &stop_indexing)));
+        let rendered = render::render_each(&site, &theme, &tera, &pages, |page| match &staging {
+            Some(s) => s
+                .write_file(&crate::urls::output_file(&page.path), page.html.as_bytes())
+                .map_err(|e| Diagnostic::general(e.to_string())),
+            None => Ok(()),
+        });
+        if rendered.is_err() {
+            stop_indexing.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
+        stage("render and write pages");
+        let bundle = search.map(|indexer| {
+            indexer
+                .join()
+                .map_err(|_| {
+                    Diagnostics::from(Diagnostic::general(
+                        "the search indexer stopped unexpectedly",
+                    ))
+                })
+                .and_then(|r| r.map_err(Diagnostics::from))
+        });
+        (rendered, bundle)
     });
-    if let Err(e) = rendered {
+    let bundle = match (rendered, bundle) {
+        (Err(e), _) => Err(sorted(e)),
+        (Ok(()), Some(bundle)) => {
+            let added = bundle.and_then(|bundle| add_search_bundle(bundle, &mut output));
+            stage("search index (beside rendering)");
+            added
+        }
+        (Ok(()), None) => Ok(()),
+    };
+    if let Err(e) = bundle {
         if let Some(s) = staging {
             s.abandon();
         }
-        return Err(sorted(e).into());
-    }
-    stage("render and write pages");
-    if let Some(indexing) = search {
-        let bundle = indexing
-            .join()
-            .map_err(|_| {
-                Diagnostics::from(Diagnostic::general(
-                    "the search indexer stopped unexpectedly",
-                ))
-            })
-            .and_then(|r| r.map_err(Diagnostics::from))
-            .and_then(|bundle| add_search_bundle(bundle, &mut output));
-        if let Err(e) = bundle {
-            if let Some(s) = staging {
-                s.abandon();
-            }
-            return Err(e.into());
-        }
-        stage("search index (beside rendering)");
+        return Err(e.into());
     }
     if let Some(s) = staging {
         s.finish(&output)?;

@@ -10,11 +10,12 @@ use pagefind::api::PagefindIndex;
 use pagefind::options::PagefindServiceConfig;
 
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 
 use crate::diagnostics::Diagnostic;
-use crate::model::Site;
+use crate::model::{Brief, Site};
 use crate::urls::site_path;
 
 /// Where the bundle goes in the output.
@@ -42,31 +43,68 @@ pub const DEFAULT_SHARD_SIZE: usize = 1000;
 /// Lists the shards after the first (`["shard-1/", ...]`), for the search page's script.
 pub const SHARDS_FILE: &str = "accord-shards.json";
 
-/// Index the briefs' [`records`] (newest first) and return the bundle's files. The records own
-/// their data, so this can run on a thread of its own while the site renders. Blocks: call it
-/// outside any async context.
+/// Index the site's briefs and return the bundle's files. Blocks: call it outside any async
+/// context. It borrows the site, so it can run on a thread of its own while the site renders
+/// (see `std::thread::scope`); each shard's records are made just before it is indexed, so
+/// they are never all in memory. Setting `stop` ends it early (with an error) when the build
+/// has failed anyway.
 ///
-/// The records are cut into shards of `shard_size` in order, so shard 0 holds the newest
-/// briefs. Shard 0 is a whole Pagefind bundle under `pagefind/`; each other shard keeps only
-/// its index under `pagefind/shard-N/`, which the search page merges with `mergeIndex` (it
-/// shares the first shard's WebAssembly). Shards are indexed by as many threads as there are
-/// cores, but their number and content depend only on the records: the output is the same on
-/// any machine.
+/// The briefs (newest first) are cut into shards of `search_shard_size` in order, so shard 0
+/// holds the newest. Shard 0 is a whole Pagefind bundle under `pagefind/`; each other shard
+/// keeps only its index under `pagefind/shard-N/`, which the search page merges with
+/// `mergeIndex` (it shares the first shard's WebAssembly). Shards are indexed by as many
+/// threads as there are cores, but their number and content depend only on the briefs: the
+/// output is the same on any machine.
+pub fn index_site(site: &Site, stop: &AtomicBool) -> Result<Vec<BundleFile>, Diagnostic> {
+    let size = site.config.options.search_shard_size.max(1);
+    let briefs = site.briefs.len();
+    let count = briefs.div_ceil(size).max(1);
+    index_shards(count, &site.config.language, stop, |shard| {
+        let start = (shard * size).min(briefs);
+        let end = (start + size).min(briefs);
+        site.briefs[start..end]
+            .iter()
+            .map(|b| record(site, b))
+            .collect()
+    })
+}
+
+/// As [`index_site`], for records made beforehand (`serve` indexes in the background, after
+/// the site it made them from has moved on).
 pub fn index_records(
     records: Vec<Record>,
     language: &str,
     shard_size: usize,
 ) -> Result<Vec<BundleFile>, Diagnostic> {
-    let shards = into_shards(records, shard_size.max(1));
-    let count = shards.len();
-    let queue = std::sync::Mutex::new(shards.into_iter().enumerate());
+    let shards: Vec<std::sync::Mutex<Vec<Record>>> = into_shards(records, shard_size.max(1))
+        .into_iter()
+        .map(std::sync::Mutex::new)
+        .collect();
+    let never = AtomicBool::new(false);
+    index_shards(shards.len(), language, &never, |shard| {
+        match shards[shard].lock() {
+            Ok(mut records) => std::mem::take(&mut *records),
+            Err(poisoned) => std::mem::take(&mut *poisoned.into_inner()),
+        }
+    })
+}
+
+/// Index shards `0..count`, whose records `shard` makes, on one thread per core, and return
+/// the bundle: every shard's files and the list of shards.
+fn index_shards(
+    count: usize,
+    language: &str,
+    stop: &AtomicBool,
+    shard: impl Fn(usize) -> Vec<Record> + Sync,
+) -> Result<Vec<BundleFile>, Diagnostic> {
+    let next = AtomicUsize::new(0);
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(count);
     let mut indexed: Vec<(usize, Result<Vec<BundleFile>, Diagnostic>)> = Vec::new();
     std::thread::scope(|scope| {
         let handles: Vec<_> = (0..workers)
-            .map(|_| scope.spawn(|| index_queued_shards(&queue, language)))
+            .map(|_| scope.spawn(|| index_queued_shards(&next, count, stop, &shard, language)))
             .collect();
         for handle in handles {
             match handle.join() {
@@ -100,11 +138,12 @@ fn into_shards(records: Vec<Record>, size: usize) -> Vec<Vec<Record>> {
     shards
 }
 
-type ShardQueue = std::sync::Mutex<std::iter::Enumerate<std::vec::IntoIter<Vec<Record>>>>;
-
-/// One indexing thread: take shards off the queue until it is empty.
+/// One indexing thread: take the next shard until there are none.
 fn index_queued_shards(
-    queue: &ShardQueue,
+    next: &AtomicUsize,
+    count: usize,
+    stop: &AtomicBool,
+    shard_records: &(impl Fn(usize) -> Vec<Record> + Sync),
     language: &str,
 ) -> Vec<(usize, Result<Vec<BundleFile>, Diagnostic>)> {
     let mut done = Vec::new();
@@ -119,15 +158,16 @@ fn index_queued_shards(
         }
     };
     loop {
-        let next = match queue.lock() {
-            Ok(mut q) => q.next(),
-            Err(poisoned) => poisoned.into_inner().next(),
-        };
-        let Some((shard, records)) = next else {
+        let shard = next.fetch_add(1, Ordering::Relaxed);
+        if shard >= count {
             return done;
-        };
+        }
+        if stop.load(Ordering::Relaxed) {
+            done.push((shard, Err(failed("stopped: the build failed".into()))));
+            return done;
+        }
         let files = runtime
-            .block_on(index_shard(records, language))
+            .block_on(index_shard(shard_records(shard), language))
             .map(|files| shard_files(shard, files));
         done.push((shard, files));
     }
@@ -166,72 +206,71 @@ fn shards_file(count: usize) -> Vec<u8> {
 /// the rendered pages: Pagefind then skips parsing whole pages (navigation, footers) and
 /// indexes only what a brief says.
 pub fn records(site: &Site) -> Vec<Record> {
-    site.briefs
-        .par_iter()
-        .map(|b| {
-            let mut text = String::with_capacity(b.body.html.len());
-            for part in [
-                Some(&b.title),
-                b.summary.as_ref(),
-                b.event.as_ref(),
-                b.location.as_ref(),
-            ]
-            .into_iter()
-            .flatten()
-            {
-                text.push_str(part);
-                text.push_str(".\n");
+    site.briefs.par_iter().map(|b| record(site, b)).collect()
+}
+
+fn record(site: &Site, b: &Brief) -> Record {
+    let mut text = String::with_capacity(b.body.html.len());
+    for part in [
+        Some(&b.title),
+        b.summary.as_ref(),
+        b.event.as_ref(),
+        b.location.as_ref(),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        text.push_str(part);
+        text.push_str(".\n");
+    }
+    for person in &b.people {
+        text.push_str(&person.name);
+        text.push_str(".\n");
+    }
+    push_html_text(&mut text, &b.body.html);
+    let mut statuses = Vec::new();
+    for m in &b.commitments {
+        if let Some(c) = site.commitments.get(&m.id) {
+            text.push_str(&c.text);
+            text.push('\n');
+            let label = site
+                .config
+                .status(&c.status)
+                .map_or(c.status.as_str(), |s| &s.label);
+            if !statuses.iter().any(|s: &String| s == label) {
+                statuses.push(label.to_string());
             }
-            for person in &b.people {
-                text.push_str(&person.name);
-                text.push_str(".\n");
-            }
-            push_html_text(&mut text, &b.body.html);
-            let mut statuses = Vec::new();
-            for m in &b.commitments {
-                if let Some(c) = site.commitments.get(&m.id) {
-                    text.push_str(&c.text);
-                    text.push('\n');
-                    let label = site
-                        .config
-                        .status(&c.status)
-                        .map_or(c.status.as_str(), |s| &s.label);
-                    if !statuses.iter().any(|s: &String| s == label) {
-                        statuses.push(label.to_string());
-                    }
-                }
-            }
-            let names = |ids: &[String], name: &dyn Fn(&str) -> Option<String>| -> Vec<String> {
-                ids.iter().filter_map(|id| name(id)).collect()
-            };
-            let filters = BTreeMap::from([
-                (
-                    "party".to_string(),
-                    names(&b.parties, &|id| {
-                        site.parties.get(id).map(|p| p.name.clone())
-                    }),
-                ),
-                (
-                    "topic".to_string(),
-                    names(&b.topics, &|id| site.topics.get(id).map(|t| t.name.clone())),
-                ),
-                ("status".to_string(), statuses),
-            ]);
-            Record {
-                url: format!("/{}", site_path::brief(&b.slug)),
-                text,
-                meta: BTreeMap::from([
-                    ("title".to_string(), b.title.clone()),
-                    (
-                        "date".to_string(),
-                        format_date(b.date, &site.config.options.date_format),
-                    ),
-                ]),
-                filters,
-                sort: BTreeMap::from([("date".to_string(), b.date.to_string())]),
-            }
-        })
-        .collect()
+        }
+    }
+    let names = |ids: &[String], name: &dyn Fn(&str) -> Option<String>| -> Vec<String> {
+        ids.iter().filter_map(|id| name(id)).collect()
+    };
+    let filters = BTreeMap::from([
+        (
+            "party".to_string(),
+            names(&b.parties, &|id| {
+                site.parties.get(id).map(|p| p.name.clone())
+            }),
+        ),
+        (
+            "topic".to_string(),
+            names(&b.topics, &|id| site.topics.get(id).map(|t| t.name.clone())),
+        ),
+        ("status".to_string(), statuses),
+    ]);
+    Record {
+        url: format!("/{}", site_path::brief(&b.slug)),
+        text,
+        meta: BTreeMap::from([
+            ("title".to_string(), b.title.clone()),
+            (
+                "date".to_string(),
+                format_date(b.date, &site.config.options.date_format),
+            ),
+        ]),
+        filters,
+        sort: BTreeMap::from([("date".to_string(), b.date.to_string())]),
+    }
 }
 
 fn format_date(date: jiff::civil::Date, format: &str) -> String {
