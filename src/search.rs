@@ -35,13 +35,17 @@ pub struct Record {
 }
 
 /// Briefs per shard unless `search_shard_size` says otherwise. Pagefind indexes one record
-/// at a time and holds a shard's whole index until it is written (about 100 KB a brief), so
-/// shards are what lets the index use every core and keeps its memory bounded; each one costs
-/// the search page a few requests per query.
+/// at a time on one thread and holds a shard's whole index until it is written, and its cost
+/// per record grows with the size of the index: shards are what lets the index use every core
+/// and keeps its time linear and its memory bounded. Each one costs the search page a few
+/// requests per query.
 pub const DEFAULT_SHARD_SIZE: usize = 1000;
 
 /// Lists the shards after the first (`["shard-1/", ...]`), for the search page's script.
 pub const SHARDS_FILE: &str = "accord-shards.json";
+
+/// The filter every record has, naming its shard (`0`, `1`, ...).
+const SHARD_FILTER: &str = "shard";
 
 /// Index the site's briefs and return the bundle's files. Blocks: call it outside any async
 /// context. It borrows the site, so it can run on a thread of its own while the site renders
@@ -56,17 +60,32 @@ pub const SHARDS_FILE: &str = "accord-shards.json";
 /// threads as there are cores, but their number and content depend only on the briefs: the
 /// output is the same on any machine.
 pub fn index_site(site: &Site, stop: &AtomicBool) -> Result<Vec<BundleFile>, Diagnostic> {
-    let size = site.config.options.search_shard_size.max(1);
+    let size = site.config.options.search_shard_size;
     let briefs = site.briefs.len();
-    let count = briefs.div_ceil(size).max(1);
-    index_shards(count, &site.config.language, stop, |shard| {
-        let start = (shard * size).min(briefs);
-        let end = (start + size).min(briefs);
-        site.briefs[start..end]
-            .iter()
-            .map(|b| record(site, b))
-            .collect()
-    })
+    index_shards(
+        shard_count(briefs, size),
+        &site.config.language,
+        stop,
+        |shard| {
+            site.briefs[shard_range(shard, size, briefs)]
+                .iter()
+                .map(|b| record(site, b))
+                .collect()
+        },
+    )
+}
+
+/// How many shards `len` briefs make, `size` a shard: at least one, so the search page always
+/// finds a bundle.
+fn shard_count(len: usize, size: usize) -> usize {
+    len.div_ceil(size.max(1)).max(1)
+}
+
+/// The briefs of shard `shard`, by index in the site's order (newest first).
+fn shard_range(shard: usize, size: usize, len: usize) -> std::ops::Range<usize> {
+    let size = size.max(1);
+    let start = shard.saturating_mul(size).min(len);
+    start..start.saturating_add(size).min(len)
 }
 
 /// As [`index_site`], for records made beforehand (`serve` indexes in the background, after
@@ -76,7 +95,7 @@ pub fn index_records(
     language: &str,
     shard_size: usize,
 ) -> Result<Vec<BundleFile>, Diagnostic> {
-    let shards: Vec<std::sync::Mutex<Vec<Record>>> = into_shards(records, shard_size.max(1))
+    let shards: Vec<std::sync::Mutex<Vec<Record>>> = into_shards(records, shard_size)
         .into_iter()
         .map(std::sync::Mutex::new)
         .collect();
@@ -123,19 +142,18 @@ fn index_shards(
     Ok(out)
 }
 
-/// `records` in consecutive runs of `size`; one empty shard when there are none, so the search
-/// page always finds a bundle.
+/// `records` cut as [`index_site`] cuts the site's briefs.
 fn into_shards(records: Vec<Record>, size: usize) -> Vec<Vec<Record>> {
-    let mut shards = vec![Vec::new()];
-    for record in records {
-        if shards.last().is_some_and(|s| s.len() == size) {
-            shards.push(Vec::new());
-        }
-        if let Some(shard) = shards.last_mut() {
-            shard.push(record);
-        }
-    }
-    shards
+    let len = records.len();
+    let mut records = records.into_iter();
+    (0..shard_count(len, size))
+        .map(|shard| {
+            records
+                .by_ref()
+                .take(shard_range(shard, size, len).len())
+                .collect()
+        })
+        .collect()
 }
 
 /// One indexing thread: take the next shard until there are none.
@@ -166,8 +184,15 @@ fn index_queued_shards(
             done.push((shard, Err(failed("stopped: the build failed".into()))));
             return done;
         }
+        let mut records = shard_records(shard);
+        for r in &mut records {
+            // Hidden from the search page's menus: it lists a filter's briefs newest first by
+            // asking the shards one after another (see accord-search.js).
+            r.filters
+                .insert(SHARD_FILTER.into(), vec![shard.to_string()]);
+        }
         let files = runtime
-            .block_on(index_shard(shard_records(shard), language))
+            .block_on(index_shard(records, language))
             .map(|files| shard_files(shard, files));
         done.push((shard, files));
     }
@@ -411,6 +436,12 @@ mod tests {
             urls(super::into_shards(Vec::new(), 2)),
             [Vec::<String>::new()]
         );
+        // The site's briefs are cut by the same ranges.
+        assert_eq!(super::shard_count(5, 2), 3);
+        assert_eq!(super::shard_count(0, 2), 1);
+        assert_eq!(super::shard_count(4, 2), 2);
+        assert_eq!(super::shard_range(2, 2, 5), 4..5);
+        assert_eq!(super::shard_range(0, 2, 0), 0..0);
     }
 
     #[test]

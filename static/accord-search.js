@@ -20,12 +20,24 @@ try {
 // Result URLs are indexed relative to the site; baseUrl puts them under its path.
 await pagefind.options({ basePath: bundle, baseUrl: script.dataset.base, excerptLength: 30 });
 await pagefind.init();
-// The index is cut into shards, newest briefs first (accord-shards.json lists all but the first,
-// which is this bundle). Merged results are ordered by score, and a sort by date gives every
-// result the same score, so the shards' order, and the date order within each, is kept.
-const shards = await fetch(`${bundle}accord-shards.json`).then((r) => (r.ok ? r.json() : { shards: [] }));
-for (const shard of shards.shards) {
-  await pagefind.mergeIndex(`${bundle}${shard}`, { baseUrl: script.dataset.base, excerptLength: 30 });
+// The index is cut into shards of consecutive briefs, newest first: this bundle is the first,
+// accord-shards.json lists the others, and they are merged into one search. Merged results are
+// ordered by score; a sort by date scores each result by its place in its own shard, which
+// would interleave the shards, so a listing newest first asks the shards one by one instead
+// (every record has a `shard` filter).
+let shardCount = 1;
+let partial = "";
+try {
+  const listed = await fetch(`${bundle}accord-shards.json`).then((r) => (r.ok ? r.json() : { shards: [] }));
+  const shards = Array.isArray(listed.shards) ? listed.shards : [];
+  // mergeIndex adds each shard's instance before it loads, so the order is kept.
+  await Promise.all(shards.map((shard) =>
+    pagefind.mergeIndex(`${bundle}${shard}`, { baseUrl: script.dataset.base, excerptLength: 30 })));
+  shardCount += shards.length;
+} catch (e) {
+  partial = " Part of the search index could not be loaded: results may be incomplete.";
+  status.textContent = partial;
+  console.error(e);
 }
 
 async function fillFilters() {
@@ -60,6 +72,18 @@ function writeAddress() {
   history.replaceState(null, "", query ? `?${query}` : location.pathname);
 }
 
+const SHOWN = 20;
+
+// The first briefs a filter matches, newest first: shard by shard, each in date order.
+async function newestFirst(filters) {
+  const found = [];
+  for (let shard = 0; shard < shardCount && found.length < SHOWN; shard++) {
+    const part = await pagefind.search(null, { filters: { ...filters, shard: String(shard) }, sort: { date: "desc" } });
+    found.push(...part.results);
+  }
+  return found.slice(0, SHOWN);
+}
+
 let latest = 0;
 async function run() {
   const ticket = ++latest;
@@ -71,16 +95,17 @@ async function run() {
   writeAddress();
   if (!q && Object.keys(filters).length === 0) {
     list.replaceChildren();
-    status.textContent = "";
+    status.textContent = partial;
     return;
   }
-  // An empty query with filters lists every brief they match.
-  const search = await pagefind.search(q || null, { filters, sort: q ? undefined : { date: "desc" } });
-  const results = await Promise.all(search.results.slice(0, 20).map((r) => r.data()));
+  // An empty query with filters lists every brief they match, newest first.
+  const search = await pagefind.search(q || null, { filters });
+  const first = q ? search.results.slice(0, SHOWN) : await newestFirst(filters);
+  const results = await Promise.all(first.map((r) => r.data()));
   if (ticket !== latest) return; // a newer search has started
   list.replaceChildren(...results.map(resultItem));
   const n = search.results.length;
-  status.textContent = n === 0 ? "No brief matches." : `${n} ${n === 1 ? "brief matches" : "briefs match"}${n > 20 ? "; the first 20 are shown" : ""}.`;
+  status.textContent = (n === 0 ? "No brief matches." : `${n} ${n === 1 ? "brief matches" : "briefs match"}${n > SHOWN ? `; the first ${SHOWN} are shown` : ""}.`) + partial;
 }
 
 function resultItem(data) {

@@ -127,11 +127,21 @@ const RESULT_TITLES: &str = "Array.from(document.querySelectorAll('#search-resul
 fn search_finds_briefs_and_filters_them_under_a_sub_path() {
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let site = site();
-    // One brief per shard, so every search below merges the shards: `later` is in the first
-    // (newest), `kl` in the second, `manila` in the third.
+    site.brief(
+        "seoul",
+        "title: Seoul follow-up\ndate: 2025-05-01\nparties: [jp]",
+        "A short follow-up meeting.\n",
+    );
+    site.brief(
+        "tokyo",
+        "title: Tokyo opening\ndate: 2025-01-15\nparties: [jp]",
+        "The first meeting of the year.\n",
+    );
+    // Two briefs a shard, newest first: [later, kl], [seoul, manila], [tokyo]. Every search
+    // below merges the shards, and a listing of Japan's briefs spans all three.
     site.write(
         "accord.toml",
-        &format!("{}search_shard_size = 1\n", common::CONFIG),
+        &format!("{}search_shard_size = 2\n", common::CONFIG),
     );
     let server = Server::start(&site);
     common::browser::runtime().block_on(async {
@@ -184,11 +194,21 @@ fn search_finds_briefs_and_filters_them_under_a_sub_path() {
             .eval("return Array.from(document.querySelectorAll('select[name=party] option')).map(o => o.value).join(',')")
             .await;
         assert_eq!(options, ",Japan,Malaysia,Republic of Korea,United States");
-        // Counts add up across the shards: Japan is in `later` and `kl`.
+        // Counts add up across the shards.
         let japan = b
             .eval("return document.querySelector('select[name=party] option[value=Japan]').textContent")
             .await;
-        assert_eq!(japan, "Japan (2)");
+        assert_eq!(japan, "Japan (4)");
+        // A filter alone lists newest first across the shards (merging by score would put
+        // `seoul` second: each shard scores its own date order).
+        b.client.goto(&format!("{}search/?party=Japan", server.url)).await.unwrap();
+        b.wait_for(
+            &format!("return {RESULT_TITLES} === 'Drills postponed /briefs/briefs/later/|Kuala Lumpur trilateral /briefs/briefs/kl/|Seoul follow-up /briefs/briefs/seoul/|Tokyo opening /briefs/briefs/tokyo/'"),
+            "Japan's briefs, newest first",
+            &server,
+        )
+        .await;
+        assert_eq!(b.eval("return document.getElementById('search-status').textContent").await, "4 briefs match.");
         b.stop().await;
     });
 }

@@ -263,7 +263,35 @@ fn the_search_index_is_cut_into_shards_newest_first_and_the_same_every_time() {
     // The shards after the first share its scripts and WebAssembly.
     assert!(site.path("public/pagefind/pagefind.js").exists());
     assert!(!site.path("public/pagefind/shard-1/pagefind.js").exists());
-    assert!(site.path("public/pagefind/shard-2/fragment").is_dir());
+    // Newest first: the last shard holds the oldest brief, b0 (1 March).
+    assert_eq!(
+        shard_urls(&site, "public/pagefind/shard-2"),
+        ["/briefs/b0/"]
+    );
+    assert_eq!(
+        shard_urls(&site, "public/pagefind"),
+        ["/briefs/b1/", "/briefs/b3/"]
+    );
+}
+
+/// The URLs of the pages a shard's fragments describe (gzipped JSON after a marker).
+fn shard_urls(site: &Site, shard: &str) -> Vec<String> {
+    use std::io::Read;
+    let mut urls: Vec<String> = std::fs::read_dir(site.path(&format!("{shard}/fragment")))
+        .unwrap()
+        .map(|entry| {
+            let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+            let mut text = String::new();
+            flate2::read::GzDecoder::new(&bytes[..])
+                .read_to_string(&mut text)
+                .unwrap();
+            let json = text.trim_start_matches("pagefind_dcd");
+            let fragment: serde_json::Value = serde_json::from_str(json).unwrap();
+            fragment["url"].as_str().unwrap().to_string()
+        })
+        .collect();
+    urls.sort();
+    urls
 }
 
 #[test]

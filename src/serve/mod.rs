@@ -328,8 +328,12 @@ fn rebuild_loop(
         let _ = shared.signals.send(signal);
         report(&result, quiet, "Rebuilt");
         let search_on = rebuilder.site().is_some_and(|s| s.config.options.search);
+        // The index follows the briefs, and the configuration (search on or off, shard size).
         if let Ok(update) = &result
-            && (update.changed.iter().any(|p| p.starts_with("briefs/")) || !search_on)
+            && (update.changed.iter().any(|p| p.starts_with("briefs/"))
+                || change.rescan
+                || change.paths.contains(crate::config::CONFIG_FILE)
+                || !search_on)
         {
             send_index_job(&indexer, &rebuilder);
         }
