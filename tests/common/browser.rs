@@ -1,6 +1,7 @@
 //! Driving `accord serve` and headless Chromium (over chromedriver) from tests and benches.
 
 use std::io::{BufRead, BufReader};
+use std::os::unix::process::CommandExt;
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -86,7 +87,10 @@ impl Browser {
             .local_addr()
             .unwrap()
             .port();
+        // In a process group of its own, so that dropping the session (after a failed
+        // assertion, too) can stop chromedriver and the Chromium it started, together.
         let driver = Command::new("chromedriver")
+            .process_group(0)
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -148,11 +152,20 @@ impl Browser {
         }
     }
 
+    /// End the session; dropping the `Browser` then stops chromedriver and Chromium.
     pub async fn stop(self) {
-        let _ = self.client.close().await;
-        let mut driver = self.driver;
-        let _ = driver.kill();
-        let _ = driver.wait();
+        let _ = self.client.clone().close().await;
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let group = format!("-{}", self.driver.id());
+        let killed = Command::new("kill").args(["-KILL", "--", &group]).status();
+        if !killed.is_ok_and(|s| s.success()) {
+            let _ = self.driver.kill();
+        }
+        let _ = self.driver.wait();
     }
 }
 
