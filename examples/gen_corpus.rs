@@ -566,22 +566,23 @@ fn main() {
         println!("usage: gen_corpus [--briefs N] [--out DIR] [--hugo DIR]");
         return;
     }
-    // Every argument is a known flag or the value after one: a typo must not write a corpus.
+    // Every argument is a known flag followed by its value: a typo must not write a corpus.
+    let mut values = std::collections::HashMap::new();
     let mut rest = args.iter().skip(1);
     while let Some(flag) = rest.next() {
         if !["--briefs", "--out", "--hugo"].contains(&flag.as_str()) {
             usage_error(&format!("unknown argument {flag}"));
         }
-        if rest.next().is_none() {
-            usage_error(&format!("{flag} needs a value"));
+        match rest.next() {
+            Some(v) if !v.starts_with("--") => {
+                if values.insert(flag.as_str(), v.clone()).is_some() {
+                    usage_error(&format!("{flag} given twice"));
+                }
+            }
+            _ => usage_error(&format!("{flag} needs a value")),
         }
     }
-    let value = |flag: &str| {
-        args.iter()
-            .position(|a| a == flag)
-            .and_then(|i| args.get(i + 1))
-            .cloned()
-    };
+    let value = |flag: &str| values.get(flag).cloned();
     let briefs: usize = match value("--briefs") {
         Some(v) => v
             .parse()

@@ -189,7 +189,8 @@ fn pages_of_templates<'a>(
 ) -> Option<BTreeSet<String>> {
     let names: Vec<&str> = names.collect();
     if names.is_empty() {
-        // The usual case (no template queries the site): no need to list 40,000 pages.
+        // The usual case (no template queries the site, or none changed): no need to list
+        // every page.
         return Some(BTreeSet::new());
     }
     let page_templates: std::collections::HashSet<&str> =

@@ -281,13 +281,13 @@ pub struct PageLink {
 /// Builds views from the model.
 pub struct Views<'a> {
     pub site: &'a Site,
-    pub shared: &'a Shared,
+    pub prepared: &'a Prepared,
 }
 
 /// What many pages' contexts hold alike, serialized once per render instead of on every page
 /// that shows it: `site`, and each party's and topic's link (a list of briefs names dozens).
 /// Tera values share their contents, so putting one in a context is cheap.
-pub struct Shared {
+pub struct Prepared {
     site: tera::Value,
     parties: HashMap<String, Link>,
     topics: HashMap<String, Link>,
@@ -298,10 +298,10 @@ pub struct Shared {
 #[serde(transparent)]
 pub struct Link(tera::Value);
 
-impl Shared {
-    pub fn new(site: &Site) -> Shared {
+impl Prepared {
+    pub fn new(site: &Site) -> Prepared {
         let v = SiteViews { site };
-        Shared {
+        Prepared {
             site: tera::Value::from_serializable(&v.site()),
             parties: site
                 .parties
@@ -327,7 +327,7 @@ impl Shared {
     }
 }
 
-/// The views [`Shared`] is made of.
+/// The views [`Prepared`] is made of.
 struct SiteViews<'a> {
     site: &'a Site,
 }
@@ -418,7 +418,7 @@ impl<'a> Views<'a> {
     }
 
     pub fn party_ref(&self, id: &str) -> Option<Link> {
-        self.shared.parties.get(id).cloned()
+        self.prepared.parties.get(id).cloned()
     }
 
     fn party_refs(&self, ids: &[String]) -> Vec<Link> {
@@ -426,12 +426,12 @@ impl<'a> Views<'a> {
     }
 
     pub fn topic_ref(&self, id: &str) -> Option<Link> {
-        self.shared.topics.get(id).cloned()
+        self.prepared.topics.get(id).cloned()
     }
 
     /// `site`, for every page's context.
     pub fn site_view(&self) -> &'a tera::Value {
-        &self.shared.site
+        &self.prepared.site
     }
 
     pub fn status(&self, id: &'a str) -> StatusView<'a> {

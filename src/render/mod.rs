@@ -62,7 +62,7 @@ pub fn render_each(
     // The longest pages first, so they do not finish alone at the end of a parallel run.
     let mut jobs: Vec<&Page> = jobs.iter().collect();
     jobs.sort_by_key(|p| std::cmp::Reverse(p.weight(site)));
-    let shared = context::Shared::new(site);
+    let prepared = context::Prepared::new(site);
     let results: Vec<Result<(), Failure>> = jobs
         .into_par_iter()
         .map(|page| {
@@ -74,9 +74,9 @@ pub fn render_each(
                     html: text,
                 },
                 None => {
-                    let context = pages::context(site, &shared, page)
+                    let context = pages::context(site, &prepared, page)
                         .map_err(|e| Failure::Template(page, e))?;
-                    queries::with_site(site, &shared, || render_page(tera, page, &context))
+                    queries::with_site(site, &prepared, || render_page(tera, page, &context))
                         .map_err(|e| Failure::Template(page, e))?
                 }
             };

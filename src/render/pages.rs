@@ -3,7 +3,7 @@
 use serde::Serialize;
 use tera::Context;
 
-use super::context::{PageLink, Pagination, Shared, Views};
+use super::context::{PageLink, Pagination, Prepared, Views};
 use super::exports::Export;
 use super::feeds::{FeedFormat, FeedOf};
 use crate::model::Site;
@@ -319,8 +319,8 @@ fn page(path: String, template: &str, origin: &str, kind: PageKind) -> Page {
 }
 
 /// The context of one page: `site` and `page` always, plus the page kind's own variables.
-pub fn context(site: &Site, shared: &Shared, page: &Page) -> tera::TeraResult<Context> {
-    let v = Views { site, shared };
+pub fn context(site: &Site, prepared: &Prepared, page: &Page) -> tera::TeraResult<Context> {
+    let v = Views { site, prepared };
     let mut ctx = Context::new();
     ctx.insert("site", v.site_view());
     match &page.kind {

@@ -8,12 +8,12 @@
 
 use tera::{Error, Kwargs, State, Tera, TeraResult, Value};
 
-use super::context::{Shared, Views};
+use super::context::{Prepared, Views};
 use crate::diagnostics::suggestion;
 use crate::model::Site;
 
 scoped_tls::scoped_thread_local!(static SITE: Site);
-scoped_tls::scoped_thread_local!(static SHARED: Shared);
+scoped_tls::scoped_thread_local!(static PREPARED: Prepared);
 
 /// The names of the functions, for the rebuild to know which templates query the site.
 pub const FUNCTIONS: &[&str] = &[
@@ -27,17 +27,17 @@ pub const FUNCTIONS: &[&str] = &[
 
 /// Run `render` with `site` (and the values its pages share) available to the query
 /// functions on this thread.
-pub fn with_site<R>(site: &Site, shared: &Shared, render: impl FnOnce() -> R) -> R {
-    SITE.set(site, || SHARED.set(shared, render))
+pub fn with_site<R>(site: &Site, prepared: &Prepared, render: impl FnOnce() -> R) -> R {
+    SITE.set(site, || PREPARED.set(prepared, render))
 }
 
 fn query(f: impl FnOnce(&Views) -> TeraResult<Value>) -> TeraResult<Value> {
-    if !SITE.is_set() || !SHARED.is_set() {
+    if !SITE.is_set() || !PREPARED.is_set() {
         return Err(Error::message(
             "site queries are only available while rendering a page",
         ));
     }
-    SITE.with(|site| SHARED.with(|shared| f(&Views { site, shared })))
+    SITE.with(|site| PREPARED.with(|prepared| f(&Views { site, prepared })))
 }
 
 pub fn register(tera: &mut Tera) {
