@@ -79,7 +79,7 @@ pub fn generate(sources: &Sources, options: &BuildOptions) -> Result<Generated, 
 
 /// Render a resolved site and assemble its output.
 fn generate_from(site: Site, sources: &Sources) -> Result<Generated, Diagnostics> {
-    let stages = Stages::render(site, sources).map_err(sorted)?;
+    let stages = Stages::render(site, sources, None).map_err(sorted)?;
     let Stages {
         site, pages_output, ..
     } = stages;
@@ -135,12 +135,14 @@ pub struct Stages {
 
 impl Stages {
     /// Resolve and render everything.
+    /// Resolve and render everything; `memo` keeps the exports' entries for later rebuilds.
     pub fn run(
         sources: &Sources,
         options: &BuildOptions,
         cache: &mut ModelCache,
+        memo: Option<&render::exports::Memo>,
     ) -> Result<Stages, Diagnostics> {
-        Stages::render(Stages::resolve(sources, options, cache)?, sources)
+        Stages::render(Stages::resolve(sources, options, cache)?, sources, memo)
     }
 
     /// The site model, checked.
@@ -154,11 +156,15 @@ impl Stages {
     }
 
     /// Every page of a resolved site.
-    pub fn render(site: Site, sources: &Sources) -> Result<Stages, Diagnostics> {
+    pub fn render(
+        site: Site,
+        sources: &Sources,
+        memo: Option<&render::exports::Memo>,
+    ) -> Result<Stages, Diagnostics> {
         let theme = Theme::for_site(sources);
         let tera = theme.tera(&site)?;
         let pages = render::pages(&site);
-        let rendered = render::render_pages(&site, &theme, &tera, &pages)?;
+        let rendered = render::render_pages(&site, &theme, &tera, &pages, memo)?;
         let mut errors = Diagnostics::new();
         let mut pages_output = Output::new();
         pages_output.add_pages(rendered, &mut errors);
@@ -260,12 +266,13 @@ fn run(options: &BuildOptions, write: bool) -> Result<BuildReport, Error> {
     let (rendered, bundle) = std::thread::scope(|scope| {
         let search =
             indexing.then(|| scope.spawn(|| crate::search::index_site(&site, &stop_indexing)));
-        let rendered = render::render_each(&site, &theme, &tera, &pages, |page| match &staging {
-            Some(s) => s
-                .write_file(&crate::urls::output_file(&page.path), page.html.as_bytes())
-                .map_err(|e| Diagnostic::general(e.to_string())),
-            None => Ok(()),
-        });
+        let rendered =
+            render::render_each(&site, &theme, &tera, &pages, None, |page| match &staging {
+                Some(s) => s
+                    .write_file(&crate::urls::output_file(&page.path), page.html.as_bytes())
+                    .map_err(|e| Diagnostic::general(e.to_string())),
+                None => Ok(()),
+            });
         if rendered.is_err() {
             stop_indexing.store(true, std::sync::atomic::Ordering::Relaxed);
         }

@@ -151,6 +151,30 @@ fn editing_one_brief_re_renders_only_the_pages_that_show_it() {
 }
 
 #[test]
+fn a_status_change_reaches_the_exports_of_later_briefs_that_carry_it() {
+    let site = site();
+    // G names c1 without a status: it shows the status carried from the briefs before it.
+    site.brief(
+        "g",
+        &brief_front("G", "2025-07-01", "jp", "  - id: c1"),
+        "Body of G.",
+    );
+    let mut rb = Rebuilder::new(options(&site));
+    rb.build_all().unwrap();
+    site.brief(
+        "c",
+        &brief_front("C", "2025-03-01", "jp", "  - id: c1\n    status: abandoned"),
+        "Body of C.",
+    );
+    let update = step(&site, &mut rb, &["content/briefs/c.md"]);
+    assert!(
+        update.changed.contains("data/briefs.json"),
+        "{:?}",
+        update.changed
+    );
+}
+
+#[test]
 fn every_kind_of_edit_matches_a_full_build() {
     let site = site();
     let mut rb = Rebuilder::new(options(&site));

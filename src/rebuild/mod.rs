@@ -118,6 +118,8 @@ pub struct Rebuilder {
     /// Changes since the last good build: after a failed build they are applied again with the
     /// next change, so the pages they touch are not left stale.
     pending: Change,
+    /// The data exports' entries, so that a patch re-serializes only those it touched.
+    exports: crate::render::exports::Memo,
 }
 
 impl Rebuilder {
@@ -129,6 +131,7 @@ impl Rebuilder {
             options,
             sources: None,
             cache: ModelCache::default(),
+            exports: Default::default(),
             stages: None,
             output: None,
             pending: Change::default(),
@@ -164,6 +167,12 @@ impl Rebuilder {
         result
     }
 
+    /// Everything anew (the first build, a configuration change, a rescan).
+    fn full_build(&mut self, sources: &Sources) -> Result<Stages, Diagnostics> {
+        self.exports.clear();
+        Stages::run(sources, &self.options, &mut self.cache, Some(&self.exports))
+    }
+
     fn apply_pending(&mut self, change: &Change) -> Result<Update, Diagnostics> {
         let started = Instant::now();
         let mut trace = Trace::new();
@@ -173,7 +182,7 @@ impl Rebuilder {
         let narrow = !change.rescan && !kinds.contains(&SourceKind::Config);
         let result = match self.stages.take() {
             Some(stages) if narrow => self.partial(&sources, change, &kinds, stages),
-            previous => match Stages::run(&sources, &self.options, &mut self.cache) {
+            previous => match self.full_build(&sources) {
                 Ok(stages) => Ok(Redone {
                     rendered: stages.pages.len(),
                     stages,
@@ -269,6 +278,12 @@ impl Rebuilder {
             match model::patch_briefs(&mut old.site, sources, &mut self.cache, &paths) {
                 Ok(Some(patched)) => {
                     trace.mark("patch briefs");
+                    let replaced = patched
+                        .replaced
+                        .iter()
+                        .map(|(i, _)| old.site.briefs[*i].slug.as_str());
+                    self.exports
+                        .forget(&old.site, replaced, &patched.commitments);
                     let mut scope = pages_touched_by_patch(&old.site, &patched);
                     scope.add(pages_querying_the_site(&old.pages, &old.theme));
                     let jobs: Vec<Page> = old
@@ -291,6 +306,9 @@ impl Rebuilder {
                 Ok(None) => {}
                 Err(e) => return Err((build::sorted(e), Some(old))),
             }
+        }
+        if content_changed {
+            self.exports.clear();
         }
         let site = if content_changed {
             let config = old.site.config.clone();
@@ -384,7 +402,7 @@ impl Rebuilder {
         removed: Vec<String>,
         trace: &mut Trace,
     ) -> Result<Redone, (Diagnostics, Option<Stages>)> {
-        let rendered = render::render_pages(&site, &theme, &tera, &jobs)
+        let rendered = render::render_pages(&site, &theme, &tera, &jobs, Some(&self.exports))
             .map_err(|e| (build::sorted(e), None))?;
         trace.mark(&format!("render {} pages", rendered.len()));
         let count = rendered.len();

@@ -38,9 +38,10 @@ pub fn render_pages(
     theme: &Theme,
     tera: &Tera,
     jobs: &[Page],
+    memo: Option<&exports::Memo>,
 ) -> Result<Vec<RenderedPage>, Diagnostics> {
     let out = std::sync::Mutex::new(Vec::with_capacity(jobs.len()));
-    render_each(site, theme, tera, jobs, |page| {
+    render_each(site, theme, tera, jobs, memo, |page| {
         if let Ok(mut out) = out.lock() {
             out.push(page);
         }
@@ -57,6 +58,7 @@ pub fn render_each(
     theme: &Theme,
     tera: &Tera,
     jobs: &[Page],
+    memo: Option<&exports::Memo>,
     sink: impl Fn(RenderedPage) -> Result<(), Diagnostic> + Sync,
 ) -> Result<(), Diagnostics> {
     // The longest pages first, so they do not finish alone at the end of a parallel run.
@@ -67,7 +69,7 @@ pub fn render_each(
         .into_par_iter()
         .map(|page| {
             let _timer = SlowPage::start(page);
-            let rendered = match pages::generated(site, page) {
+            let rendered = match pages::generated(site, page, memo) {
                 Some(text) => RenderedPage {
                     path: page.path.clone(),
                     origin: page.origin.clone(),

@@ -239,11 +239,11 @@ pub fn pages(site: &Site) -> Vec<Page> {
 }
 
 /// Pages made in Rust, not from a template: their text, or `None` for a template page.
-pub fn generated(site: &Site, page: &Page) -> Option<String> {
+pub fn generated(site: &Site, page: &Page, memo: Option<&super::exports::Memo>) -> Option<String> {
     match &page.kind {
         PageKind::Feed(of, format) => Some(super::feeds::render(site, of, *format)),
         PageKind::Robots => Some(super::feeds::robots(site)),
-        PageKind::Export(export) => Some(super::exports::render(site, *export)),
+        PageKind::Export(export) => Some(super::exports::render(site, *export, memo)),
         PageKind::Citation(i, format) => {
             let b = &site.briefs[*i];
             Some(match format {
