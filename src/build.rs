@@ -261,34 +261,15 @@ fn run(options: &BuildOptions, write: bool) -> Result<BuildReport, Error> {
         None
     };
     let indexing = write && site.config.options.search;
-    // The search index is built beside the rendering rather than after it; both borrow the site.
-    let stop_indexing = std::sync::atomic::AtomicBool::new(false);
-    let (rendered, bundle) = std::thread::scope(|scope| {
-        let search =
-            indexing.then(|| scope.spawn(|| crate::search::index_site(&site, &stop_indexing)));
-        let rendered =
-            render::render_each(&site, &theme, &tera, &pages, None, |page| match &staging {
-                Some(s) => s
-                    .write_file(&crate::urls::output_file(&page.path), page.html.as_bytes())
-                    .map_err(|e| Diagnostic::general(e.to_string())),
-                None => Ok(()),
-            });
-        if rendered.is_err() {
-            stop_indexing.store(true, std::sync::atomic::Ordering::Relaxed);
-        }
-        stage("render and write pages");
-        let bundle = search.map(|indexer| {
-            indexer
-                .join()
-                .map_err(|_| {
-                    Diagnostics::from(Diagnostic::general(
-                        "the search indexer stopped unexpectedly",
-                    ))
-                })
-                .and_then(|r| r.map_err(Diagnostics::from))
-        });
-        (rendered, bundle)
-    });
+    let (rendered, bundle) = render_and_index(
+        &site,
+        &theme,
+        &tera,
+        &pages,
+        staging.as_ref(),
+        indexing,
+        &mut stage,
+    );
     let bundle = match (rendered, bundle) {
         (Err(e), _) => Err(sorted(e)),
         (Ok(()), Some(bundle)) => {
@@ -315,6 +296,50 @@ fn run(options: &BuildOptions, write: bool) -> Result<BuildReport, Error> {
         output_dir: write.then_some(out_dir),
         elapsed: started.elapsed(),
         stages,
+    })
+}
+
+/// Render every page (each written to `staging` as soon as it is done) and, when `indexing`,
+/// build the search index beside the rendering: both borrow the site. A failed rendering stops
+/// the indexer after its current shard.
+#[allow(clippy::type_complexity)]
+fn render_and_index(
+    site: &Site,
+    theme: &Theme,
+    tera: &tera::Tera,
+    pages: &[render::Page],
+    staging: Option<&output::Staging>,
+    indexing: bool,
+    stage: &mut dyn FnMut(&'static str),
+) -> (
+    Result<(), Diagnostics>,
+    Option<Result<Vec<crate::search::BundleFile>, Diagnostics>>,
+) {
+    let stop_indexing = std::sync::atomic::AtomicBool::new(false);
+    std::thread::scope(|scope| {
+        let search =
+            indexing.then(|| scope.spawn(|| crate::search::index_site(site, &stop_indexing)));
+        let rendered = render::render_each(site, theme, tera, pages, None, |page| match staging {
+            Some(s) => s
+                .write_file(&crate::urls::output_file(&page.path), page.html.as_bytes())
+                .map_err(|e| Diagnostic::general(e.to_string())),
+            None => Ok(()),
+        });
+        if rendered.is_err() {
+            stop_indexing.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
+        stage("render and write pages");
+        let bundle = search.map(|indexer| {
+            indexer
+                .join()
+                .map_err(|_| {
+                    Diagnostics::from(Diagnostic::general(
+                        "the search indexer stopped unexpectedly",
+                    ))
+                })
+                .and_then(|r| r.map_err(Diagnostics::from))
+        });
+        (rendered, bundle)
     })
 }
 
