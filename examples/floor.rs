@@ -17,18 +17,8 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use pulldown_cmark::{Options, Parser};
+use pulldown_cmark::Parser;
 use rayon::prelude::*;
-
-/// The Markdown extensions Accord turns on.
-fn options() -> Options {
-    Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_SMART_PUNCTUATION
-        | Options::ENABLE_HEADING_ATTRIBUTES
-}
 
 /// The text after a `---` or `+++` front matter block (all of it when there is none).
 pub fn strip_front_matter(text: &str) -> &str {
@@ -52,7 +42,10 @@ pub fn render(markdown: &str) -> String {
     let body = strip_front_matter(markdown);
     let mut html = String::with_capacity(body.len() * 3 / 2 + 128);
     html.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<meta charset=\"utf-8\">\n<main>\n");
-    pulldown_cmark::html::push_html(&mut html, Parser::new_ext(body, options()));
+    pulldown_cmark::html::push_html(
+        &mut html,
+        Parser::new_ext(body, accord::markdown::options()),
+    );
     html.push_str("</main>\n</html>\n");
     html
 }

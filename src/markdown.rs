@@ -49,7 +49,8 @@ pub struct BadReference {
     pub error: LinkError,
 }
 
-fn options() -> Options {
+/// The Markdown extensions Accord turns on (the floor benchmark uses them too).
+pub fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
