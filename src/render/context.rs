@@ -4,11 +4,10 @@
 //! Views borrow from the model and carry what a template cannot compute itself: URLs under
 //! the base path, status labels, flags.
 
-use std::collections::HashMap;
-
 use serde::Serialize;
 
 use super::feeds::{FeedFormat, FeedOf};
+use super::prepared::{Link, Prepared};
 use crate::config::Status;
 use crate::markdown::TocEntry;
 use crate::model::{
@@ -284,99 +283,6 @@ pub struct Views<'a> {
     pub prepared: &'a Prepared,
 }
 
-/// What many pages' contexts hold alike, serialized once per render instead of on every page
-/// that shows it: `site`, and each party's and topic's link (a list of briefs names dozens).
-/// Tera values share their contents, so putting one in a context is cheap.
-pub struct Prepared {
-    site: tera::Value,
-    parties: HashMap<String, Link>,
-    topics: HashMap<String, Link>,
-}
-
-/// A [`PartyRef`] or [`TopicRef`], already serialized; it serializes as the same fields.
-#[derive(Serialize, Clone)]
-#[serde(transparent)]
-pub struct Link(tera::Value);
-
-impl Prepared {
-    pub fn new(site: &Site) -> Prepared {
-        let v = SiteViews { site };
-        Prepared {
-            site: tera::Value::from_serializable(&v.site()),
-            parties: site
-                .parties
-                .values()
-                .map(|p| {
-                    (
-                        p.id.clone(),
-                        Link(tera::Value::from_serializable(&v.party_ref(p))),
-                    )
-                })
-                .collect(),
-            topics: site
-                .topics
-                .values()
-                .map(|t| {
-                    (
-                        t.id.clone(),
-                        Link(tera::Value::from_serializable(&v.topic_ref(t))),
-                    )
-                })
-                .collect(),
-        }
-    }
-}
-
-/// The views [`Prepared`] is made of.
-struct SiteViews<'a> {
-    site: &'a Site,
-}
-
-impl<'a> SiteViews<'a> {
-    fn site(&self) -> SiteView<'a> {
-        let s = self.site;
-        SiteView {
-            title: &s.config.title,
-            description: &s.config.description,
-            language: &s.config.language,
-            base_url: s.config.base_url.as_str(),
-            base_path: s.urls.prefix(),
-            extra: &s.config.extra,
-            statuses: &s.config.statuses,
-            generator: concat!("Accord ", env!("CARGO_PKG_VERSION")),
-            counts: Counts {
-                briefs: s.briefs.len(),
-                parties: s.parties.len(),
-                topics: s.topics.len(),
-                commitments: s.commitments.len(),
-                people: s.people.len(),
-            },
-            today: s.today.to_string(),
-            search: s.config.options.search,
-        }
-    }
-
-    fn party_ref(&self, p: &'a Party) -> PartyRef<'a> {
-        PartyRef {
-            id: &p.id,
-            name: &p.name,
-            short: p.short.as_deref(),
-            kind: p.kind.as_str(),
-            iso: p.iso.as_deref(),
-            flag: p.iso.as_deref().and_then(flag_emoji),
-            url: self.site.urls.path(&site_path::party(&p.id)),
-        }
-    }
-
-    fn topic_ref(&self, t: &'a Topic) -> TopicRef<'a> {
-        TopicRef {
-            id: &t.id,
-            name: &t.name,
-            url: self.site.urls.path(&site_path::topic(&t.id)),
-        }
-    }
-}
-
 impl<'a> Views<'a> {
     pub fn page(&self, kind: &'static str, title: &'a str, path: String) -> PageView<'a> {
         PageView {
@@ -418,7 +324,7 @@ impl<'a> Views<'a> {
     }
 
     pub fn party_ref(&self, id: &str) -> Option<Link> {
-        self.prepared.parties.get(id).cloned()
+        self.prepared.party(id)
     }
 
     fn party_refs(&self, ids: &[String]) -> Vec<Link> {
@@ -426,12 +332,12 @@ impl<'a> Views<'a> {
     }
 
     pub fn topic_ref(&self, id: &str) -> Option<Link> {
-        self.prepared.topics.get(id).cloned()
+        self.prepared.topic(id)
     }
 
     /// `site`, for every page's context.
     pub fn site_view(&self) -> &'a tera::Value {
-        &self.prepared.site
+        self.prepared.site()
     }
 
     pub fn status(&self, id: &'a str) -> StatusView<'a> {

@@ -9,6 +9,7 @@ pub mod exports;
 pub mod feeds;
 mod json_ld;
 mod pages;
+pub mod prepared;
 pub mod queries;
 pub mod theme;
 
@@ -64,7 +65,7 @@ pub fn render_each(
     // The longest pages first, so they do not finish alone at the end of a parallel run.
     let mut jobs: Vec<&Page> = jobs.iter().collect();
     jobs.sort_by_key(|p| std::cmp::Reverse(p.weight(site)));
-    let prepared = context::Prepared::new(site);
+    let prepared = prepared::Prepared::new(site);
     let results: Vec<Result<(), Failure>> = jobs
         .into_par_iter()
         .map(|page| {

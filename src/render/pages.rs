@@ -3,9 +3,10 @@
 use serde::Serialize;
 use tera::Context;
 
-use super::context::{PageLink, Pagination, Prepared, Views};
+use super::context::{PageLink, Pagination, Views};
 use super::exports::Export;
 use super::feeds::{FeedFormat, FeedOf};
+use super::prepared::Prepared;
 use crate::model::Site;
 use crate::urls::site_path;
 
@@ -529,8 +530,8 @@ fn status_chart(site: &Site) -> String {
 /// the statuses.
 #[derive(Serialize)]
 struct TrackerFilters<'a> {
-    parties: Vec<super::context::Link>,
-    topics: Vec<super::context::Link>,
+    parties: Vec<super::prepared::Link>,
+    topics: Vec<super::prepared::Link>,
     statuses: Vec<super::context::StatusView<'a>>,
 }
 

@@ -8,7 +8,8 @@
 
 use tera::{Error, Kwargs, State, Tera, TeraResult, Value};
 
-use super::context::{Prepared, Views};
+use super::context::Views;
+use super::prepared::Prepared;
 use crate::diagnostics::suggestion;
 use crate::model::Site;
 

@@ -1,0 +1,107 @@
+//! Values many pages' contexts share, made once per render (see [`Prepared`]).
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+use super::context::{Counts, PartyRef, SiteView, TopicRef, flag_emoji};
+use crate::model::{Party, Site, Topic};
+use crate::urls::site_path;
+
+/// What many pages' contexts hold alike, serialized once per render instead of on every page
+/// that shows it: `site`, and each party's and topic's link (a list of briefs names dozens).
+/// Tera values share their contents, so putting one in a context is cheap.
+pub struct Prepared {
+    site: tera::Value,
+    parties: HashMap<String, Link>,
+    topics: HashMap<String, Link>,
+}
+
+/// A [`PartyRef`] or [`TopicRef`], already serialized; it serializes as the same fields.
+#[derive(Serialize, Clone)]
+#[serde(transparent)]
+pub struct Link(tera::Value);
+
+impl Prepared {
+    pub fn new(site: &Site) -> Prepared {
+        Prepared {
+            site: tera::Value::from_serializable(&site_view(site)),
+            parties: site
+                .parties
+                .values()
+                .map(|p| {
+                    (
+                        p.id.clone(),
+                        Link(tera::Value::from_serializable(&party_ref(site, p))),
+                    )
+                })
+                .collect(),
+            topics: site
+                .topics
+                .values()
+                .map(|t| {
+                    (
+                        t.id.clone(),
+                        Link(tera::Value::from_serializable(&topic_ref(site, t))),
+                    )
+                })
+                .collect(),
+        }
+    }
+
+    /// `site`, for a page's context.
+    pub fn site(&self) -> &tera::Value {
+        &self.site
+    }
+
+    pub fn party(&self, id: &str) -> Option<Link> {
+        self.parties.get(id).cloned()
+    }
+
+    pub fn topic(&self, id: &str) -> Option<Link> {
+        self.topics.get(id).cloned()
+    }
+}
+
+/// `site`, in every page's context.
+fn site_view(s: &Site) -> SiteView<'_> {
+    SiteView {
+        title: &s.config.title,
+        description: &s.config.description,
+        language: &s.config.language,
+        base_url: s.config.base_url.as_str(),
+        base_path: s.urls.prefix(),
+        extra: &s.config.extra,
+        statuses: &s.config.statuses,
+        generator: concat!("Accord ", env!("CARGO_PKG_VERSION")),
+        counts: Counts {
+            briefs: s.briefs.len(),
+            parties: s.parties.len(),
+            topics: s.topics.len(),
+            commitments: s.commitments.len(),
+            people: s.people.len(),
+        },
+        today: s.today.to_string(),
+        search: s.config.options.search,
+    }
+}
+
+fn party_ref<'a>(site: &Site, p: &'a Party) -> PartyRef<'a> {
+    PartyRef {
+        id: &p.id,
+        name: &p.name,
+        short: p.short.as_deref(),
+        kind: p.kind.as_str(),
+        iso: p.iso.as_deref(),
+        flag: p.iso.as_deref().and_then(flag_emoji),
+        url: site.urls.path(&site_path::party(&p.id)),
+    }
+}
+
+fn topic_ref<'a>(site: &Site, t: &'a Topic) -> TopicRef<'a> {
+    TopicRef {
+        id: &t.id,
+        name: &t.name,
+        url: site.urls.path(&site_path::topic(&t.id)),
+    }
+}
