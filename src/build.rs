@@ -73,8 +73,14 @@ pub struct Generated {
 /// Read, check and render the site; nothing is written. The search index is made apart
 /// ([`add_search_index`]): `serve` builds it in the background.
 pub fn generate(sources: &Sources, options: &BuildOptions) -> Result<Generated, Diagnostics> {
-    let site = Stages::resolve(sources, options, &mut ModelCache::default()).map_err(sorted)?;
+    let site = resolve_once(sources, options).map_err(sorted)?;
     generate_from(site, sources)
+}
+
+/// The site model, checked, for a build that will not be redone (see [`model::resolve`]).
+pub fn resolve_once(sources: &Sources, options: &BuildOptions) -> Result<Site, Diagnostics> {
+    let config = config(sources, options)?;
+    model::resolve(sources, config, options.resolve_options())
 }
 
 /// Render a resolved site and assemble its output.
@@ -145,7 +151,7 @@ impl Stages {
         Stages::render(Stages::resolve(sources, options, cache)?, sources, memo)
     }
 
-    /// The site model, checked.
+    /// The site model, checked; `cache` keeps the parses for the next time.
     pub fn resolve(
         sources: &Sources,
         options: &BuildOptions,
@@ -238,7 +244,7 @@ fn run(options: &BuildOptions, write: bool) -> Result<BuildReport, Error> {
     };
     let mut sources = content::load(&options.root)?;
     stage("read files");
-    let site = Stages::resolve(&sources, options, &mut ModelCache::default()).map_err(sorted)?;
+    let site = resolve_once(&sources, options).map_err(sorted)?;
     // The site holds all it needs of the content files: their text goes (a tenth of the peak
     // memory), keeping what later stages read (templates, static files).
     sources.drop_content_text();

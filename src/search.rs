@@ -15,7 +15,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use rayon::prelude::*;
 
 use crate::diagnostics::Diagnostic;
-use crate::model::{Brief, Site};
+use crate::model::{Brief, Refs, Site};
 use crate::urls::site_path;
 
 /// Where the bundle goes in the output.
@@ -62,6 +62,7 @@ const SHARD_FILTER: &str = "shard";
 pub fn index_site(site: &Site, stop: &AtomicBool) -> Result<Vec<BundleFile>, Diagnostic> {
     let size = site.config.options.search_shard_size;
     let briefs = site.briefs.len();
+    let refs = Refs::of_site(site);
     index_shards(
         shard_count(briefs, size),
         &site.config.language,
@@ -69,7 +70,7 @@ pub fn index_site(site: &Site, stop: &AtomicBool) -> Result<Vec<BundleFile>, Dia
         |shard| {
             site.briefs[shard_range(shard, size, briefs)]
                 .iter()
-                .map(|b| record(site, b))
+                .map(|b| record(site, &refs, b))
                 .collect()
         },
     )
@@ -101,10 +102,10 @@ pub fn index_records(
         .collect();
     let never = AtomicBool::new(false);
     index_shards(shards.len(), language, &never, |shard| {
-        match shards[shard].lock() {
+        Ok(match shards[shard].lock() {
             Ok(mut records) => std::mem::take(&mut *records),
             Err(poisoned) => std::mem::take(&mut *poisoned.into_inner()),
-        }
+        })
     })
 }
 
@@ -114,7 +115,7 @@ fn index_shards(
     count: usize,
     language: &str,
     stop: &AtomicBool,
-    shard: impl Fn(usize) -> Vec<Record> + Sync,
+    shard: impl Fn(usize) -> Result<Vec<Record>, Diagnostic> + Sync,
 ) -> Result<Vec<BundleFile>, Diagnostic> {
     let next = AtomicUsize::new(0);
     let workers = std::thread::available_parallelism()
@@ -161,7 +162,7 @@ fn index_queued_shards(
     next: &AtomicUsize,
     count: usize,
     stop: &AtomicBool,
-    shard_records: &(impl Fn(usize) -> Vec<Record> + Sync),
+    shard_records: &(impl Fn(usize) -> Result<Vec<Record>, Diagnostic> + Sync),
     language: &str,
 ) -> Vec<(usize, Result<Vec<BundleFile>, Diagnostic>)> {
     let mut done = Vec::new();
@@ -184,7 +185,13 @@ fn index_queued_shards(
             done.push((shard, Err(failed("stopped: the build failed".into()))));
             return done;
         }
-        let mut records = shard_records(shard);
+        let mut records = match shard_records(shard) {
+            Ok(records) => records,
+            Err(e) => {
+                done.push((shard, Err(e)));
+                continue;
+            }
+        };
         for r in &mut records {
             // Hidden from the search page's menus: it lists a filter's briefs newest first by
             // asking the shards one after another (see accord-search.js).
@@ -230,12 +237,19 @@ fn shards_file(count: usize) -> Vec<u8> {
 /// The records of every brief, newest first as in the site, made from the model rather than
 /// the rendered pages: Pagefind then skips parsing whole pages (navigation, footers) and
 /// indexes only what a brief says.
-pub fn records(site: &Site) -> Vec<Record> {
-    site.briefs.par_iter().map(|b| record(site, b)).collect()
+pub fn records(site: &Site) -> Result<Vec<Record>, Diagnostic> {
+    let refs = Refs::of_site(site);
+    site.briefs
+        .par_iter()
+        .map(|b| record(site, &refs, b))
+        .collect()
 }
 
-fn record(site: &Site, b: &Brief) -> Record {
-    let mut text = String::with_capacity(b.body.html.len());
+fn record(site: &Site, refs: &Refs, b: &Brief) -> Result<Record, Diagnostic> {
+    let body = refs
+        .render(&b.body)
+        .map_err(|e| Diagnostic::general(format!("{}: {e}", b.source)))?;
+    let mut text = String::with_capacity(body.html.len());
     for part in [
         Some(&b.title),
         b.summary.as_ref(),
@@ -252,7 +266,7 @@ fn record(site: &Site, b: &Brief) -> Record {
         text.push_str(&person.name);
         text.push_str(".\n");
     }
-    push_html_text(&mut text, &b.body.html);
+    push_html_text(&mut text, &body.html);
     let mut statuses = Vec::new();
     for m in &b.commitments {
         if let Some(c) = site.commitments.get(&m.id) {
@@ -283,7 +297,7 @@ fn record(site: &Site, b: &Brief) -> Record {
         ),
         ("status".to_string(), statuses),
     ]);
-    Record {
+    Ok(Record {
         url: format!("/{}", site_path::brief(&b.slug)),
         text,
         meta: BTreeMap::from([
@@ -295,7 +309,7 @@ fn record(site: &Site, b: &Brief) -> Record {
         ]),
         filters,
         sort: BTreeMap::from([("date".to_string(), b.date.to_string())]),
-    }
+    })
 }
 
 fn format_date(date: jiff::civil::Date, format: &str) -> String {

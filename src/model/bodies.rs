@@ -7,28 +7,52 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use super::Body;
 use super::registry::Doc;
+use super::{Body, Commitment, Markdown, Party, Site, Topic};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::markdown::{self, LinkError, LinkResolver, ResolvedLink};
 use crate::urls::{Urls, site_path};
 
-/// Render the bodies of `docs` in parallel; bad `[[...]]` references become diagnostics.
+/// Render the bodies of registry entries in parallel, keeping their HTML (there are few, and
+/// lists of parties show them); bad `[[...]]` references become diagnostics.
 pub(super) fn render_bodies<'a, T: Sync + 'a>(
     docs: impl Iterator<Item = &'a Doc<T>>,
     refs: &Refs,
     errors: &mut Diagnostics,
 ) -> Vec<Body> {
+    render_each(docs, refs, errors, |_, r| Body {
+        html: Arc::from(r.html),
+        toc: r.toc,
+        words: r.words,
+    })
+}
+
+/// Check the bodies of briefs in parallel: every `[[...]]` must resolve. Only the Markdown is
+/// kept; each page that shows a body renders it again (see [`Markdown`]).
+pub(super) fn check_brief_bodies<'a, T: Sync + 'a>(
+    docs: impl Iterator<Item = &'a Doc<T>>,
+    refs: &Refs,
+    errors: &mut Diagnostics,
+) -> Vec<Markdown> {
+    render_each(docs, refs, errors, |doc, r| Markdown {
+        text: doc.file.text.clone(),
+        range: doc.split.body.clone(),
+        words: r.words,
+    })
+}
+
+fn render_each<'a, T: Sync + 'a, B: Send + Default>(
+    docs: impl Iterator<Item = &'a Doc<T>>,
+    refs: &Refs,
+    errors: &mut Diagnostics,
+    keep: impl Fn(&Doc<T>, markdown::Rendered) -> B + Sync,
+) -> Vec<B> {
     let docs: Vec<&Doc<T>> = docs.collect();
-    let results: Vec<Result<Body, Vec<Diagnostic>>> = docs
+    let results: Vec<Result<B, Vec<Diagnostic>>> = docs
         .par_iter()
         .map(|doc| {
             markdown::render(doc.body(), refs)
-                .map(|r| Body {
-                    html: Arc::from(r.html),
-                    toc: r.toc,
-                    words: r.words,
-                })
+                .map(|r| keep(doc, r))
                 .map_err(|bad| {
                     let offset = doc.split.body.start;
                     bad.into_iter()
@@ -49,21 +73,60 @@ pub(super) fn render_bodies<'a, T: Sync + 'a>(
         .map(|r| {
             r.unwrap_or_else(|ds| {
                 ds.into_iter().for_each(|d| errors.push(d));
-                Body::default()
+                B::default()
             })
         })
         .collect()
 }
 
-/// What `[[...]]` in a body can point at.
-pub(super) struct Refs<'a> {
-    pub(super) urls: &'a Urls,
-    pub(super) parties: BTreeMap<String, String>,
-    pub(super) topics: BTreeMap<String, String>,
-    pub(super) commitments: BTreeMap<String, String>,
+/// What `[[...]]` in a body can point at: the label of every party, topic and commitment.
+pub struct Refs {
+    urls: Urls,
+    parties: BTreeMap<String, String>,
+    topics: BTreeMap<String, String>,
+    commitments: BTreeMap<String, String>,
 }
 
-impl Refs<'_> {
+impl Refs {
+    pub(super) fn new(
+        urls: &Urls,
+        parties: &BTreeMap<String, Party>,
+        topics: &BTreeMap<String, Topic>,
+        commitments: &BTreeMap<String, Commitment>,
+    ) -> Refs {
+        Refs {
+            urls: urls.clone(),
+            parties: parties
+                .iter()
+                .map(|(id, p)| (id.clone(), p.name.clone()))
+                .collect(),
+            topics: topics
+                .iter()
+                .map(|(id, t)| (id.clone(), t.name.clone()))
+                .collect(),
+            commitments: commitments
+                .iter()
+                .map(|(id, c)| (id.clone(), c.text.clone()))
+                .collect(),
+        }
+    }
+
+    /// What the bodies of a resolved site refer to.
+    pub fn of_site(site: &Site) -> Refs {
+        Refs::new(&site.urls, &site.parties, &site.topics, &site.commitments)
+    }
+
+    /// Also accept references to commitments that exist but could not be placed (their
+    /// brief has a bad date), so they cause no second, misleading error.
+    pub(super) fn with_unplaced<'a>(mut self, ids: impl Iterator<Item = &'a String>) -> Refs {
+        for id in ids {
+            self.commitments
+                .entry(id.clone())
+                .or_insert_with(|| id.clone());
+        }
+        self
+    }
+
     /// Changes whenever a `[[...]]` link could render differently.
     pub(super) fn fingerprint(&self) -> u64 {
         let mut h = std::collections::hash_map::DefaultHasher::new();
@@ -73,9 +136,21 @@ impl Refs<'_> {
         self.commitments.hash(&mut h);
         h.finish()
     }
+
+    /// The HTML and table of contents of a brief's body. The site was checked, so every
+    /// reference resolves; an error here means the body and the site disagree.
+    pub fn render(&self, body: &Markdown) -> Result<markdown::Rendered, String> {
+        markdown::render(body.source(), self).map_err(|bad| {
+            let what: Vec<String> = bad.into_iter().map(|b| b.error.message).collect();
+            format!(
+                "a body no longer matches the site it was checked against: {}",
+                what.join("; ")
+            )
+        })
+    }
 }
 
-impl LinkResolver for Refs<'_> {
+impl LinkResolver for Refs {
     fn resolve(&self, target: &str) -> Result<ResolvedLink, LinkError> {
         let (kind, id) = target.split_once(':').unwrap_or(("party", target));
         let (names, path, class, dir): (_, fn(&str) -> String, _, _) = match kind {

@@ -15,8 +15,9 @@ use std::collections::BTreeMap;
 use jiff::civil::Date;
 use serde::Serialize;
 
+pub use bodies::Refs;
 pub use patch::{Patched, patch_briefs};
-pub use resolve::{ModelCache, ResolveOptions, resolve_cached};
+pub use resolve::{ModelCache, ResolveOptions, resolve, resolve_cached};
 
 use crate::config::Config;
 use crate::content::raw::Extra;
@@ -61,14 +62,31 @@ pub struct Brief {
     pub draft: bool,
     /// Old site paths of this brief, each written as a redirect to it.
     pub aliases: Vec<String>,
-    pub body: Body,
+    pub body: Markdown,
     pub extra: Extra,
     /// The briefs most related to this one (sharing commitments, topics, parties), best first.
     pub related: Vec<BriefIndex>,
 }
 
-/// A rendered Markdown body. The HTML is shared, so a site model is cheap to rebuild from
-/// cached bodies.
+/// A brief's body as written, checked but not kept rendered: each page that shows it renders
+/// it again ([`Refs::render`]). Kept as HTML, the bodies were half the memory of a large
+/// site's model, and the Markdown is shared with the file's text.
+#[derive(Debug, Clone, Default)]
+pub struct Markdown {
+    /// The whole source file; the body is `range` of it.
+    text: std::sync::Arc<str>,
+    range: std::ops::Range<usize>,
+    pub words: usize,
+}
+
+impl Markdown {
+    pub fn source(&self) -> &str {
+        &self.text[self.range.clone()]
+    }
+}
+
+/// A rendered Markdown body, of a registry entry (party, topic, person). The HTML is shared,
+/// so a site model is cheap to rebuild from cached bodies.
 #[derive(Debug, Clone, Default)]
 pub struct Body {
     pub html: std::sync::Arc<str>,

@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
-use super::bodies::{Refs, render_bodies};
+use super::bodies::{Refs, check_brief_bodies};
 use super::commitments::{self, Known};
 use super::registry::parse_doc;
 use super::resolve::{CachedBrief, ModelCache, check_brief, into_brief};
@@ -124,24 +124,7 @@ pub fn patch_briefs(
         parties: &parties,
         topics: &topics,
     };
-    let refs = Refs {
-        urls: &site.urls,
-        parties: site
-            .parties
-            .iter()
-            .map(|(id, p)| (id.clone(), p.name.clone()))
-            .collect(),
-        topics: site
-            .topics
-            .iter()
-            .map(|(id, t)| (id.clone(), t.name.clone()))
-            .collect(),
-        commitments: site
-            .commitments
-            .iter()
-            .map(|(id, c)| (id.clone(), c.text.clone()))
-            .collect(),
-    };
+    let refs = Refs::of_site(site);
     let fingerprint = refs.fingerprint();
     // Everything is checked before anything is replaced: on error the site is untouched.
     let mut fresh = Vec::new();
@@ -151,7 +134,7 @@ pub fn patch_briefs(
         for mention in &doc.raw.commitments {
             commitments::check_mention(doc, mention, &site.config, &known, &mut errors);
         }
-        let body = render_bodies(std::iter::once(doc.as_ref()), &refs, &mut errors)
+        let body = check_brief_bodies(std::iter::once(doc.as_ref()), &refs, &mut errors)
             .pop()
             .unwrap_or_default();
         if let (Some(checked), true) = (checked, errors.len() == before) {

@@ -7,10 +7,10 @@ use std::sync::Arc;
 use jiff::civil::Date;
 use rayon::prelude::*;
 
-use super::bodies::{Refs, render_bodies};
+use super::bodies::{Refs, check_brief_bodies, render_bodies};
 use super::commitments::{self, Dated, Known, date_error};
 use super::registry::{self, Doc, id_of, invalid_id_help, is_valid_id, parse_doc, unknown_id};
-use super::{Body, Brief, PersonMention, Site, Source};
+use super::{Brief, Markdown, PersonMention, Site, Source};
 use super::{links, people};
 use crate::config::Config;
 use crate::content::Sources;
@@ -41,12 +41,12 @@ pub(super) struct CachedBrief {
     pub(super) text: Arc<str>,
     pub(super) doc: Arc<Doc<RawBrief>>,
     /// The body, and the fingerprint of the references it was rendered with.
-    pub(super) body: Option<(u64, Body)>,
+    pub(super) body: Option<(u64, Markdown)>,
 }
 
 /// A brief whose own fields are valid, before it has its place in the site.
-pub(super) struct Checked<'a> {
-    doc: &'a Doc<RawBrief>,
+pub(super) struct Checked {
+    doc: Arc<Doc<RawBrief>>,
     slug: String,
     date: Date,
     updated: Option<Date>,
@@ -54,12 +54,32 @@ pub(super) struct Checked<'a> {
 }
 
 /// Build the site model, reporting every problem found. `cache` holds the parses and bodies
-/// of an earlier call (empty for a one-off build); unchanged files are not parsed again.
+/// of an earlier call; unchanged files are not parsed again.
 pub fn resolve_cached(
     sources: &Sources,
     config: Config,
     options: ResolveOptions,
     cache: &mut ModelCache,
+) -> Result<Site, Diagnostics> {
+    resolve_with(sources, config, options, Some(cache))
+}
+
+/// Build the site model once. Nothing is kept for a later call, so each file's parse is
+/// freed as its brief is made: with the parses and the briefs both held, the peak memory of a
+/// large site was a third higher.
+pub fn resolve(
+    sources: &Sources,
+    config: Config,
+    options: ResolveOptions,
+) -> Result<Site, Diagnostics> {
+    resolve_with(sources, config, options, None)
+}
+
+fn resolve_with(
+    sources: &Sources,
+    config: Config,
+    options: ResolveOptions,
+    mut cache: Option<&mut ModelCache>,
 ) -> Result<Site, Diagnostics> {
     let mut errors = Diagnostics::new();
     let urls = Urls::new(&config.base_url);
@@ -80,7 +100,7 @@ pub fn resolve_cached(
         topics: &known_topics,
     };
 
-    let brief_docs = parse_briefs(&sources.briefs, cache, &mut errors);
+    let brief_docs = parse_briefs(&sources.briefs, cache.as_deref_mut(), &mut errors);
     let mut checked: Vec<Checked> = brief_docs
         .iter()
         .filter_map(|doc| check_brief(doc, &known, &mut errors))
@@ -103,15 +123,13 @@ pub fn resolve_cached(
         .map(|(index, b)| Dated {
             index,
             date: b.date,
-            doc: b.doc,
+            doc: &b.doc,
         })
         .collect();
     // Commitments named in briefs that could not be placed (a bad date) are known, so their
     // absence causes no second, misleading error.
-    let placed: std::collections::HashSet<*const Doc<RawBrief>> = checked
-        .iter()
-        .map(|c| c.doc as *const Doc<RawBrief>)
-        .collect();
+    let placed: std::collections::HashSet<*const Doc<RawBrief>> =
+        checked.iter().map(|c| Arc::as_ptr(&c.doc)).collect();
     let unplaced: BTreeSet<String> = brief_docs
         .iter()
         .filter(|d| !placed.contains(&Arc::as_ptr(d)))
@@ -135,28 +153,8 @@ pub fn resolve_cached(
         .map(|d| (id_of(&d.file).to_string(), registry::build_topic(d)))
         .collect();
 
-    let refs = Refs {
-        urls: &urls,
-        parties: parties
-            .iter()
-            .map(|(id, p)| (id.clone(), p.name.clone()))
-            .collect(),
-        topics: topics
-            .iter()
-            .map(|(id, t)| (id.clone(), t.name.clone()))
-            .collect(),
-        commitments: commitments
-            .iter()
-            .map(|(id, c)| (id.clone(), c.text.clone()))
-            .chain(
-                unplaced
-                    .iter()
-                    .filter(|id| !commitments.contains_key(*id))
-                    .map(|id| (id.clone(), id.clone())),
-            )
-            .collect(),
-    };
-    let brief_bodies = render_brief_bodies(&checked, &refs, cache, &mut errors);
+    let refs = Refs::new(&urls, &parties, &topics, &commitments).with_unplaced(unplaced.iter());
+    let brief_bodies = check_bodies_cached(&checked, &refs, cache.as_deref_mut(), &mut errors);
     let party_bodies = render_bodies(party_docs.iter(), &refs, &mut errors);
     let topic_bodies = render_bodies(topic_docs.iter(), &refs, &mut errors);
     let person_bodies = render_bodies(directory.docs.iter(), &refs, &mut errors);
@@ -168,6 +166,14 @@ pub fn resolve_cached(
     for (topic, body) in topics.values_mut().zip(topic_bodies) {
         topic.body = body;
     }
+    if let Some(cache) = cache {
+        cache.in_site = brief_docs
+            .iter()
+            .map(|d| (d.file.path.clone(), d.clone()))
+            .collect();
+    }
+    // Now `checked` holds the only reference to each parse, unless a cache keeps them.
+    drop(brief_docs);
     let mut briefs: Vec<Brief> = checked
         .into_iter()
         .zip(brief_bodies)
@@ -181,10 +187,6 @@ pub fn resolve_cached(
     for (brief, related) in briefs.iter_mut().zip(related) {
         brief.related = related;
     }
-    cache.in_site = brief_docs
-        .iter()
-        .map(|d| (d.file.path.clone(), d.clone()))
-        .collect();
     Ok(Site {
         config,
         urls,
@@ -200,9 +202,19 @@ pub fn resolve_cached(
 /// Parse every brief, reusing the cached parse of files whose text did not change.
 fn parse_briefs(
     files: &[crate::diagnostics::SourceFile],
-    cache: &mut ModelCache,
+    cache: Option<&mut ModelCache>,
     errors: &mut Diagnostics,
 ) -> Vec<Arc<Doc<RawBrief>>> {
+    let Some(cache) = cache else {
+        let parsed: Vec<Result<Doc<RawBrief>, Diagnostic>> = files
+            .par_iter()
+            .map(|f| parse_doc(f, BRIEF_FIELDS))
+            .collect();
+        return parsed
+            .into_iter()
+            .filter_map(|r| r.map_err(|d| errors.push(d)).ok().map(Arc::new))
+            .collect();
+    };
     let parsed: Vec<Result<Arc<Doc<RawBrief>>, Diagnostic>> = files
         .par_iter()
         .map(|f| match cache.briefs.get(&f.path) {
@@ -236,15 +248,20 @@ fn parse_briefs(
     docs
 }
 
-/// Bodies of the briefs, from the cache when neither the file nor the references changed.
-fn render_brief_bodies(
+/// Bodies of the briefs, checked, or from the cache when neither the file nor the references
+/// changed.
+fn check_bodies_cached(
     checked: &[Checked],
     refs: &Refs,
-    cache: &mut ModelCache,
+    cache: Option<&mut ModelCache>,
     errors: &mut Diagnostics,
-) -> Vec<Body> {
+) -> Vec<Markdown> {
+    let docs = checked.iter().map(|b| b.doc.as_ref());
+    let Some(cache) = cache else {
+        return check_brief_bodies(docs, refs, errors);
+    };
     let fingerprint = refs.fingerprint();
-    let cached: Vec<Option<Body>> = checked
+    let cached: Vec<Option<Markdown>> = checked
         .iter()
         .map(|b| {
             let entry = cache.briefs.get(&b.doc.file.path)?;
@@ -254,13 +271,11 @@ fn render_brief_bodies(
             }
         })
         .collect();
-    let missing: Vec<&Doc<RawBrief>> = checked
-        .iter()
+    let missing = docs
         .zip(&cached)
         .filter(|(_, c)| c.is_none())
-        .map(|(b, _)| b.doc)
-        .collect();
-    let mut fresh = render_bodies(missing.iter().copied(), refs, errors).into_iter();
+        .map(|(d, _)| d);
+    let mut fresh = check_brief_bodies(missing, refs, errors).into_iter();
     checked
         .iter()
         .zip(cached)
@@ -278,11 +293,11 @@ fn render_brief_bodies(
 }
 
 /// Check a brief's own fields and its references to the registries.
-pub(super) fn check_brief<'a>(
-    doc: &'a Doc<RawBrief>,
+pub(super) fn check_brief(
+    doc: &Arc<Doc<RawBrief>>,
     known: &Known,
     errors: &mut Diagnostics,
-) -> Option<Checked<'a>> {
+) -> Option<Checked> {
     let raw = &doc.raw;
     let date = parse_date(&raw.date.value)
         .map_err(|msg| errors.push(date_error(doc, &raw.date, "date", &msg)))
@@ -390,7 +405,7 @@ pub(super) fn check_brief<'a>(
     // A brief with bad references still goes on to the commitment and body checks, so one
     // build reports all of its problems; the errors already recorded fail the build.
     Some(Checked {
-        doc,
+        doc: doc.clone(),
         slug,
         date: date?,
         updated,
@@ -450,7 +465,9 @@ pub fn parse_date(text: &str) -> Result<Date, String> {
         .map_err(|e| e.to_string())
 }
 
-pub(super) fn into_brief(b: Checked, body: Body, commitments: Vec<super::Mention>) -> Brief {
+/// The brief of a checked parse.
+pub(super) fn into_brief(b: Checked, body: Markdown, commitments: Vec<super::Mention>) -> Brief {
+    let path = b.doc.file.path.clone();
     let RawBrief {
         title,
         date: _,
@@ -468,8 +485,11 @@ pub(super) fn into_brief(b: Checked, body: Body, commitments: Vec<super::Mention
         aliases: _,
         extra,
     } = b.doc.raw.clone();
+    // Copied rather than moved: parsed strings carry spare capacity, copies do not. The parse
+    // is freed here unless a cache keeps it.
+    drop(b.doc);
     Brief {
-        source: b.doc.file.path.clone(),
+        source: path,
         slug: b.slug,
         title,
         date: b.date,

@@ -372,7 +372,8 @@ impl<'a> Views<'a> {
         }
     }
 
-    pub fn brief(&self, b: &'a Brief) -> BriefView<'a> {
+    /// A brief with its `body`, rendered for this page.
+    pub fn brief(&self, b: &'a Brief, body: &'a crate::markdown::Rendered) -> BriefView<'a> {
         BriefView {
             summary: self.brief_summary(b),
             people: b.people.iter().map(|p| self.person(p)).collect(),
@@ -392,9 +393,9 @@ impl<'a> Views<'a> {
                 })
                 .collect(),
             sources: &b.sources,
-            content: &b.body.html,
-            toc: &b.body.toc,
-            heading_count: count_headings(&b.body.toc),
+            content: &body.html,
+            toc: &body.toc,
+            heading_count: count_headings(&body.toc),
             words: b.body.words,
             reading_minutes: b.body.words.div_ceil(220).max(1),
             source_path: &b.source,

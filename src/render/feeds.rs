@@ -6,7 +6,7 @@ use atom_syndication::{Content, Entry, Feed, FixedDateTime, Link, Person, Text};
 use serde_json::json;
 
 use crate::markdown::escape_attr;
-use crate::model::{Brief, Site};
+use crate::model::{Brief, Refs, Site};
 use crate::urls::{output_file, site_path};
 
 /// Briefs in a feed: the newest ones.
@@ -105,14 +105,20 @@ fn updated(briefs: &[&Brief]) -> Option<jiff::civil::Date> {
         .max()
 }
 
-pub fn render(site: &Site, of: &FeedOf, format: FeedFormat) -> String {
+/// A feed, with each brief's whole body; `Err` if a body no longer renders (see
+/// [`Refs::render`]).
+pub fn render(site: &Site, refs: &Refs, of: &FeedOf, format: FeedFormat) -> Result<String, String> {
     match format {
-        FeedFormat::Atom => atom(site, of),
-        FeedFormat::Json => json_feed(site, of),
+        FeedFormat::Atom => atom(site, refs, of),
+        FeedFormat::Json => json_feed(site, refs, of),
     }
 }
 
-fn atom(site: &Site, of: &FeedOf) -> String {
+fn content_html(site: &Site, refs: &Refs, b: &Brief) -> Result<String, String> {
+    refs.render(&b.body).map(|r| absolute_links(&r.html, site))
+}
+
+fn atom(site: &Site, refs: &Refs, of: &FeedOf) -> Result<String, String> {
     let briefs = of.briefs(site);
     let self_url = site.urls.absolute(&of.path(FeedFormat::Atom));
     let author = Person {
@@ -124,7 +130,7 @@ fn atom(site: &Site, of: &FeedOf) -> String {
         .iter()
         .map(|b| {
             let url = site.urls.absolute(&site_path::brief(&b.slug));
-            Entry {
+            Ok(Entry {
                 title: Text::plain(b.title.clone()),
                 id: url.clone(),
                 updated: instant(b.updated.unwrap_or(b.date).max(b.date)),
@@ -138,14 +144,14 @@ fn atom(site: &Site, of: &FeedOf) -> String {
                 }],
                 summary: b.summary.clone().map(Text::plain),
                 content: Some(Content {
-                    value: Some(absolute_links(&b.body.html, site)),
+                    value: Some(content_html(site, refs, b)?),
                     content_type: Some("html".into()),
                     ..Content::default()
                 }),
                 ..Entry::default()
-            }
+            })
         })
-        .collect();
+        .collect::<Result<_, String>>()?;
     let feed = Feed {
         title: Text::plain(of.title(site)),
         id: self_url.clone(),
@@ -174,10 +180,10 @@ fn atom(site: &Site, of: &FeedOf) -> String {
     if !xml.starts_with("<?xml") {
         xml.insert_str(0, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
     }
-    xml
+    Ok(xml)
 }
 
-fn json_feed(site: &Site, of: &FeedOf) -> String {
+fn json_feed(site: &Site, refs: &Refs, of: &FeedOf) -> Result<String, String> {
     let items: Vec<serde_json::Value> = of
         .briefs(site)
         .iter()
@@ -187,7 +193,7 @@ fn json_feed(site: &Site, of: &FeedOf) -> String {
                 "id": url,
                 "url": url,
                 "title": b.title,
-                "content_html": absolute_links(&b.body.html, site),
+                "content_html": content_html(site, refs, b)?,
                 "date_published": instant(b.date).to_rfc3339(),
                 "tags": b.topics.iter().filter_map(|t| site.topics.get(t)).map(|t| t.name.clone()).collect::<Vec<_>>(),
             });
@@ -197,9 +203,9 @@ fn json_feed(site: &Site, of: &FeedOf) -> String {
             if let Some(u) = b.updated {
                 item["date_modified"] = json!(instant(u.max(b.date)).to_rfc3339());
             }
-            item
+            Ok(item)
         })
-        .collect();
+        .collect::<Result<_, String>>()?;
     let feed = json!({
         "version": "https://jsonfeed.org/version/1.1",
         "title": of.title(site),
@@ -210,7 +216,7 @@ fn json_feed(site: &Site, of: &FeedOf) -> String {
         "authors": [{ "name": site.config.title, "url": site.urls.absolute("") }],
         "items": items,
     });
-    serde_json::to_string_pretty(&feed).unwrap_or_default()
+    serde_json::to_string_pretty(&feed).map_err(|e| e.to_string())
 }
 
 /// `sitemap.xml`: every HTML page but the 404 page, briefs with their last change.

@@ -70,11 +70,11 @@ pub fn render_each(
         .into_par_iter()
         .map(|page| {
             let _timer = SlowPage::start(page);
-            let rendered = match pages::generated(site, page, memo) {
+            let rendered = match pages::generated(site, &prepared, page, memo) {
                 Some(text) => RenderedPage {
                     path: page.path.clone(),
                     origin: page.origin.clone(),
-                    html: text,
+                    html: text.map_err(|e| Failure::Generated(page, e))?,
                 },
                 None => {
                     let context = pages::context(site, &prepared, page)
@@ -92,6 +92,9 @@ pub fn render_each(
     for r in results {
         match r {
             Ok(()) => {}
+            Err(Failure::Generated(page, e)) => {
+                errors.push(Diagnostic::general(format!("{}: {e}", page.path)));
+            }
             Err(Failure::Sink(d)) => {
                 if errors.len() < 20 {
                     errors.push(d);
@@ -137,6 +140,8 @@ impl Drop for SlowPage<'_> {
 
 enum Failure<'a> {
     Template(&'a Page, tera::Error),
+    /// A page made in Rust (a feed) failed.
+    Generated(&'a Page, String),
     Sink(Diagnostic),
 }
 

@@ -240,9 +240,21 @@ pub fn pages(site: &Site) -> Vec<Page> {
 }
 
 /// Pages made in Rust, not from a template: their text, or `None` for a template page.
-pub fn generated(site: &Site, page: &Page, memo: Option<&super::exports::Memo>) -> Option<String> {
+pub fn generated(
+    site: &Site,
+    prepared: &Prepared,
+    page: &Page,
+    memo: Option<&super::exports::Memo>,
+) -> Option<Result<String, String>> {
+    if let PageKind::Feed(of, format) = &page.kind {
+        return Some(super::feeds::render(site, prepared.refs(), of, *format));
+    }
+    generated_text(site, page, memo).map(Ok)
+}
+
+/// The pages of [`generated`] that cannot fail.
+fn generated_text(site: &Site, page: &Page, memo: Option<&super::exports::Memo>) -> Option<String> {
     match &page.kind {
-        PageKind::Feed(of, format) => Some(super::feeds::render(site, of, *format)),
         PageKind::Robots => Some(super::feeds::robots(site)),
         PageKind::Export(export) => Some(super::exports::render(site, *export, memo)),
         PageKind::Citation(i, format) => {
@@ -336,8 +348,12 @@ pub fn context(site: &Site, prepared: &Prepared, page: &Page) -> tera::TeraResul
         }
         PageKind::Brief(i) => {
             let b = &site.briefs[*i];
+            let body = prepared
+                .refs()
+                .render(&b.body)
+                .map_err(tera::Error::message)?;
             ctx.insert("page", &v.brief_page(b, page.path.clone()));
-            ctx.insert("brief", &v.brief(b));
+            ctx.insert("brief", &v.brief(b, &body));
         }
         PageKind::Party(id, s) => {
             let p = &site.parties[id];

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use super::context::{Counts, PartyRef, SiteView, TopicRef, flag_emoji};
-use crate::model::{Party, Site, Topic};
+use crate::model::{Party, Refs, Site, Topic};
 use crate::urls::site_path;
 
 /// What many pages' contexts hold alike, serialized once per render instead of on every page
@@ -13,6 +13,8 @@ use crate::urls::site_path;
 /// Tera values share their contents, so putting one in a context is cheap.
 pub struct Prepared {
     site: tera::Value,
+    /// For the bodies of briefs, rendered as their pages and feeds show them.
+    refs: Refs,
     parties: HashMap<String, Link>,
     topics: HashMap<String, Link>,
 }
@@ -26,6 +28,7 @@ impl Prepared {
     pub fn new(site: &Site) -> Prepared {
         Prepared {
             site: tera::Value::from_serializable(&site_view(site)),
+            refs: Refs::of_site(site),
             parties: site
                 .parties
                 .values()
@@ -52,6 +55,10 @@ impl Prepared {
     /// `site`, for a page's context.
     pub fn site(&self) -> &tera::Value {
         &self.site
+    }
+
+    pub fn refs(&self) -> &Refs {
+        &self.refs
     }
 
     pub fn party(&self, id: &str) -> Option<Link> {

@@ -352,7 +352,13 @@ fn send_index_job(indexer: &mpsc::Sender<IndexJob>, rebuilder: &Rebuilder) {
     if let Some(site) = rebuilder.site() {
         // With search off, an empty job clears the bundle a build with search left.
         let records = if site.config.options.search {
-            crate::search::records(site)
+            match crate::search::records(site) {
+                Ok(records) => records,
+                Err(e) => {
+                    eprintln!("{}", Diagnostics::from(e));
+                    return;
+                }
+            }
         } else {
             Vec::new()
         };
