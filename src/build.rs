@@ -70,8 +70,8 @@ pub struct Generated {
     pub pages: usize,
 }
 
-/// Read, check and render the site; nothing is written. The search index is made apart
-/// ([`add_search_index`]): `serve` builds it in the background.
+/// Read, check and render the site; nothing is written, and the search index is not made
+/// (`build` makes it beside the rendering, `serve` in the background).
 pub fn generate(sources: &Sources, options: &BuildOptions) -> Result<Generated, Diagnostics> {
     let site = resolve_once(sources, options).map_err(sorted)?;
     generate_from(site, sources)
@@ -98,14 +98,11 @@ fn generate_from(site: Site, sources: &Sources) -> Result<Generated, Diagnostics
     })
 }
 
-/// Add the search bundle to the output.
-fn add_search_bundle(
-    bundle: Vec<crate::search::BundleFile>,
-    output: &mut Output,
-) -> Result<(), Diagnostics> {
+/// Add the search bundle, already written to the staging directory, to the output.
+fn add_search_bundle(written: Vec<String>, output: &mut Output) -> Result<(), Diagnostics> {
     let mut errors = Diagnostics::new();
-    for (path, bytes) in bundle {
-        output.add_file(&path, bytes, "the search index", false, &mut errors);
+    for path in written {
+        output.add_staged_file(path, "the search index", &mut errors);
     }
     errors.into_result(())
 }
@@ -266,14 +263,14 @@ fn run(options: &BuildOptions, write: bool) -> Result<BuildReport, Error> {
     } else {
         None
     };
-    let indexing = write && site.config.options.search;
+    let index_into = staging.as_ref().filter(|_| site.config.options.search);
     let (rendered, bundle) = render_and_index(
         &site,
         &theme,
         &tera,
         &pages,
         staging.as_ref(),
-        indexing,
+        index_into,
         &mut stage,
     );
     let bundle = match (rendered, bundle) {
@@ -305,26 +302,41 @@ fn run(options: &BuildOptions, write: bool) -> Result<BuildReport, Error> {
     })
 }
 
-/// Render every page (each written to `staging` as soon as it is done) and, when `indexing`,
-/// build the search index beside the rendering: both borrow the site. A failed rendering stops
-/// the indexer after its current shard.
-#[allow(clippy::type_complexity)]
+/// The paths of the search bundle's files, written to the staging directory.
+type Indexed = Result<Vec<String>, Diagnostics>;
+
+/// Render every page (each written to `staging` as soon as it is done) and, given
+/// `index_into`, build the search index beside the rendering (both borrow the site), writing
+/// each shard's files there as it is done; the paths of the files it wrote. A failed rendering
+/// stops the indexer after its current shard.
 fn render_and_index(
     site: &Site,
     theme: &Theme,
     tera: &tera::Tera,
     pages: &[render::Page],
     staging: Option<&output::Staging>,
-    indexing: bool,
+    index_into: Option<&output::Staging>,
     stage: &mut dyn FnMut(&'static str),
-) -> (
-    Result<(), Diagnostics>,
-    Option<Result<Vec<crate::search::BundleFile>, Diagnostics>>,
-) {
+) -> (Result<(), Diagnostics>, Option<Indexed>) {
     let stop_indexing = std::sync::atomic::AtomicBool::new(false);
+    let written = std::sync::Mutex::new(Vec::new());
+    let (stop, written_to) = (&stop_indexing, &written);
     std::thread::scope(|scope| {
-        let search =
-            indexing.then(|| scope.spawn(|| crate::search::index_site(site, &stop_indexing)));
+        let search = index_into.map(|staging| {
+            scope.spawn(move || {
+                let put = |(path, bytes): crate::search::BundleFile| {
+                    staging
+                        .write_file(&path, &bytes)
+                        .map_err(|e| Diagnostic::general(e.to_string()))?;
+                    match written_to.lock() {
+                        Ok(mut w) => w.push(path),
+                        Err(poisoned) => poisoned.into_inner().push(path),
+                    }
+                    Ok(())
+                };
+                crate::search::index_site(site, stop, &put)
+            })
+        });
         let rendered = render::render_each(site, theme, tera, pages, None, |page| match staging {
             Some(s) => s
                 .write_file(&crate::urls::output_file(&page.path), page.html.as_bytes())
@@ -344,6 +356,7 @@ fn render_and_index(
                     ))
                 })
                 .and_then(|r| r.map_err(Diagnostics::from))
+                .map(|()| std::mem::take(&mut *written.lock().unwrap_or_else(|p| p.into_inner())))
         });
         (rendered, bundle)
     })

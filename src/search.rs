@@ -47,7 +47,9 @@ pub const SHARDS_FILE: &str = "accord-shards.json";
 /// The filter every record has, naming its shard (`0`, `1`, ...).
 const SHARD_FILTER: &str = "shard";
 
-/// Index the site's briefs and return the bundle's files. Blocks: call it outside any async
+/// Index the site's briefs and hand each file of the bundle to `put` (from the indexing
+/// threads) as soon as its shard is done: a build writes it to disk there, so the bundle (a
+/// third of a GB at 100,000 briefs) is never all in memory. Blocks: call it outside any async
 /// context. It borrows the site, so it can run on a thread of its own while the site renders
 /// (see `std::thread::scope`); each shard's records are made just before it is indexed, so
 /// they are never all in memory. Setting `stop` ends it early (with an error) when the build
@@ -59,7 +61,7 @@ const SHARD_FILTER: &str = "shard";
 /// `mergeIndex` (it shares the first shard's WebAssembly). Shards are indexed by as many
 /// threads as there are cores, but their number and content depend only on the briefs: the
 /// output is the same on any machine.
-pub fn index_site(site: &Site, stop: &AtomicBool) -> Result<Vec<BundleFile>, Diagnostic> {
+pub fn index_site(site: &Site, stop: &AtomicBool, put: &Put<'_>) -> Result<(), Diagnostic> {
     let size = site.config.options.search_shard_size;
     let briefs = site.briefs.len();
     let refs = Refs::of_site(site);
@@ -73,8 +75,12 @@ pub fn index_site(site: &Site, stop: &AtomicBool) -> Result<Vec<BundleFile>, Dia
                 .map(|b| record(site, &refs, b))
                 .collect()
         },
+        put,
     )
 }
+
+/// Where the files of the bundle go, one at a time (see [`index_site`]).
+pub type Put<'a> = dyn Fn(BundleFile) -> Result<(), Diagnostic> + Sync + 'a;
 
 /// How many shards `len` briefs make, `size` a shard: at least one, so the search page always
 /// finds a bundle.
@@ -101,46 +107,60 @@ pub fn index_records(
         .map(std::sync::Mutex::new)
         .collect();
     let never = AtomicBool::new(false);
-    index_shards(shards.len(), language, &never, |shard| {
-        Ok(match shards[shard].lock() {
-            Ok(mut records) => std::mem::take(&mut *records),
-            Err(poisoned) => std::mem::take(&mut *poisoned.into_inner()),
-        })
-    })
+    let files = std::sync::Mutex::new(Vec::new());
+    let keep = |file: BundleFile| {
+        match files.lock() {
+            Ok(mut files) => files.push(file),
+            Err(poisoned) => poisoned.into_inner().push(file),
+        }
+        Ok(())
+    };
+    index_shards(
+        shards.len(),
+        language,
+        &never,
+        |shard| {
+            Ok(match shards[shard].lock() {
+                Ok(mut records) => std::mem::take(&mut *records),
+                Err(poisoned) => std::mem::take(&mut *poisoned.into_inner()),
+            })
+        },
+        &keep,
+    )?;
+    let mut files = files.into_inner().unwrap_or_else(|p| p.into_inner());
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(files)
 }
 
-/// Index shards `0..count`, whose records `shard` makes, on one thread per core, and return
-/// the bundle: every shard's files and the list of shards.
+/// Index shards `0..count`, whose records `shard` makes, on one thread per core, and hand
+/// every shard's files and the list of shards to `put`. The first shard's error, if any.
 fn index_shards(
     count: usize,
     language: &str,
     stop: &AtomicBool,
     shard: impl Fn(usize) -> Result<Vec<Record>, Diagnostic> + Sync,
-) -> Result<Vec<BundleFile>, Diagnostic> {
+    put: &Put<'_>,
+) -> Result<(), Diagnostic> {
     let next = AtomicUsize::new(0);
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(count);
-    let mut indexed: Vec<(usize, Result<Vec<BundleFile>, Diagnostic>)> = Vec::new();
+    let mut failures: Vec<(usize, Diagnostic)> = Vec::new();
     std::thread::scope(|scope| {
         let handles: Vec<_> = (0..workers)
-            .map(|_| scope.spawn(|| index_queued_shards(&next, count, stop, &shard, language)))
+            .map(|_| scope.spawn(|| index_queued_shards(&next, count, stop, &shard, language, put)))
             .collect();
         for handle in handles {
             match handle.join() {
-                Ok(done) => indexed.extend(done),
-                Err(_) => indexed.push((0, Err(failed("an indexing thread panicked".into())))),
+                Ok(failed) => failures.extend(failed),
+                Err(_) => failures.push((0, failed("an indexing thread panicked".into()))),
             }
         }
     });
-    indexed.sort_by_key(|(shard, _)| *shard);
-    let mut out = Vec::new();
-    for (_, files) in indexed {
-        out.extend(files?);
+    if let Some((_, first)) = failures.into_iter().min_by_key(|(shard, _)| *shard) {
+        return Err(first);
     }
-    out.push((format!("{BUNDLE_DIR}/{SHARDS_FILE}"), shards_file(count)));
-    out.sort_by(|a, b| a.0.cmp(&b.0));
-    Ok(out)
+    put((format!("{BUNDLE_DIR}/{SHARDS_FILE}"), shards_file(count)))
 }
 
 /// `records` cut as [`index_site`] cuts the site's briefs.
@@ -157,38 +177,39 @@ fn into_shards(records: Vec<Record>, size: usize) -> Vec<Vec<Record>> {
         .collect()
 }
 
-/// One indexing thread: take the next shard until there are none.
+/// One indexing thread: take the next shard until there are none; the shards that failed.
 fn index_queued_shards(
     next: &AtomicUsize,
     count: usize,
     stop: &AtomicBool,
     shard_records: &(impl Fn(usize) -> Result<Vec<Record>, Diagnostic> + Sync),
     language: &str,
-) -> Vec<(usize, Result<Vec<BundleFile>, Diagnostic>)> {
-    let mut done = Vec::new();
+    put: &Put<'_>,
+) -> Vec<(usize, Diagnostic)> {
+    let mut failed_shards = Vec::new();
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
     {
         Ok(r) => r,
         Err(e) => {
-            done.push((0, Err(failed(e.to_string()))));
-            return done;
+            failed_shards.push((0, failed(e.to_string())));
+            return failed_shards;
         }
     };
     loop {
         let shard = next.fetch_add(1, Ordering::Relaxed);
         if shard >= count {
-            return done;
+            return failed_shards;
         }
         if stop.load(Ordering::Relaxed) {
-            done.push((shard, Err(failed("stopped: the build failed".into()))));
-            return done;
+            failed_shards.push((shard, failed("stopped: the build failed".into())));
+            return failed_shards;
         }
         let mut records = match shard_records(shard) {
             Ok(records) => records,
             Err(e) => {
-                done.push((shard, Err(e)));
+                failed_shards.push((shard, e));
                 continue;
             }
         };
@@ -198,10 +219,12 @@ fn index_queued_shards(
             r.filters
                 .insert(SHARD_FILTER.into(), vec![shard.to_string()]);
         }
-        let files = runtime
+        let stored = runtime
             .block_on(index_shard(records, language))
-            .map(|files| shard_files(shard, files));
-        done.push((shard, files));
+            .and_then(|files| shard_files(shard, files).into_iter().try_for_each(put));
+        if let Err(e) = stored {
+            failed_shards.push((shard, e));
+        }
     }
 }
 

@@ -6,7 +6,9 @@
 use std::ops::Range;
 
 use serde::de::DeserializeOwned;
-use serde_saphyr::{MessageFormatter, Spanned};
+use serde_saphyr::MessageFormatter;
+
+use super::raw::{Position, Spanned};
 
 use crate::config::unknown_field_name;
 use crate::diagnostics::{Diagnostic, SourceFile, suggestion};
@@ -108,7 +110,7 @@ fn parse_yaml<T: DeserializeOwned>(
             .to_string();
         let range = e
             .location()
-            .map(|loc| location_range(file, &loc, split.front.end))
+            .map(|loc| location_range(file, Position::of(&loc), split.front.end))
             .unwrap_or(split.front_inner.start..split.front_inner.start);
         schema_error(file, range, message, fields, Format::Yaml)
     })
@@ -243,23 +245,19 @@ fn find_key(file: &SourceFile, within: Range<usize>, key: &str) -> Option<Range<
 
 /// Byte range in the file of a serde-saphyr location (which counts from the file's start,
 /// because the text given to it starts at the opening fence).
-fn location_range(file: &SourceFile, loc: &serde_saphyr::Location, limit: usize) -> Range<usize> {
-    let span = loc.span();
-    let start = match span.byte_offset() {
-        Some(b) => b as usize,
-        None => file.offset_of(loc.line() as usize, loc.column() as usize),
-    }
-    .min(limit);
-    let len = span.byte_len().unwrap_or(0) as usize;
-    start..(start + len).min(file.text.len())
+fn location_range(file: &SourceFile, at: Position, limit: usize) -> Range<usize> {
+    let start = at
+        .byte_offset()
+        .unwrap_or_else(|| file.offset_of(at.line as usize, at.column as usize))
+        .min(limit);
+    start..(start + at.byte_len()).min(file.text.len())
 }
 
 /// Where a spanned value is in the file. TOML values carry no position, so it falls back to
 /// the first whole-word occurrence of the value's text in the front matter.
 pub fn span_of(file: &SourceFile, split: &Split, value: &Spanned<String>) -> Range<usize> {
-    let loc = &value.referenced;
-    if loc.line() > 0 {
-        return location_range(file, loc, file.text.len());
+    if value.at.line > 0 {
+        return location_range(file, value.at, file.text.len());
     }
     find_word(file, split.front_inner.clone(), &value.value)
         .unwrap_or(split.front_inner.start..split.front_inner.start)

@@ -4,8 +4,59 @@
 
 use std::collections::BTreeMap;
 
-use serde::Deserialize;
-use serde_saphyr::Spanned;
+use serde::{Deserialize, Deserializer};
+
+/// A value and where it was written. It stands in for `serde_saphyr::Spanned` (through which
+/// it is read), which keeps two full locations: 80 bytes a string, and a 100,000-brief site
+/// holds millions of them while it is checked. This is half that.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Spanned<T> {
+    pub value: T,
+    pub at: Position,
+}
+
+/// Where a value starts (1-based line and column; line 0 when unknown, as in TOML) and, when
+/// the parser knows them, its byte offset and length in the file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Position {
+    pub line: u32,
+    pub column: u32,
+    byte_offset: u32,
+    byte_len: u32,
+}
+
+impl Position {
+    const UNKNOWN: u32 = u32::MAX;
+
+    pub fn of(loc: &serde_saphyr::Location) -> Position {
+        let small = |n: Option<u64>| n.and_then(|n| u32::try_from(n).ok());
+        let span = loc.span();
+        Position {
+            line: u32::try_from(loc.line()).unwrap_or(u32::MAX),
+            column: u32::try_from(loc.column()).unwrap_or(u32::MAX),
+            byte_offset: small(span.byte_offset()).unwrap_or(Self::UNKNOWN),
+            byte_len: small(span.byte_len()).unwrap_or(0),
+        }
+    }
+
+    pub fn byte_offset(&self) -> Option<usize> {
+        (self.byte_offset != Self::UNKNOWN).then_some(self.byte_offset as usize)
+    }
+
+    pub fn byte_len(&self) -> usize {
+        self.byte_len as usize
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Spanned<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let spanned = serde_saphyr::Spanned::<T>::deserialize(deserializer)?;
+        Ok(Spanned {
+            value: spanned.value,
+            at: Position::of(&spanned.referenced),
+        })
+    }
+}
 
 /// Free-form values a template can read (`brief.extra.x`).
 pub type Extra = BTreeMap<String, serde_json::Value>;

@@ -344,7 +344,7 @@ pub fn replay(
 
 fn parse_due(
     doc: &Doc<RawBrief>,
-    due: &serde_saphyr::Spanned<String>,
+    due: &crate::content::raw::Spanned<String>,
     errors: &mut Diagnostics,
 ) -> Option<Date> {
     match super::resolve::parse_date(&due.value) {
@@ -358,7 +358,7 @@ fn parse_due(
 
 pub fn date_error(
     doc: &Doc<RawBrief>,
-    value: &serde_saphyr::Spanned<String>,
+    value: &crate::content::raw::Spanned<String>,
     field: &str,
     msg: &str,
 ) -> Diagnostic {

@@ -17,10 +17,10 @@ use crate::diagnostics::Diagnostics;
 /// is shown, whom and what it names, what it says of commitments. Positions are left out, so
 /// moving lines around is no change.
 fn shape(raw: &RawBrief, with_mentions: bool) -> impl PartialEq + '_ {
-    fn values(list: &[serde_saphyr::Spanned<String>]) -> Vec<&str> {
+    fn values(list: &[crate::content::raw::Spanned<String>]) -> Vec<&str> {
         list.iter().map(|s| s.value.as_str()).collect()
     }
-    fn opt(v: &Option<serde_saphyr::Spanned<String>>) -> Option<&str> {
+    fn opt(v: &Option<crate::content::raw::Spanned<String>>) -> Option<&str> {
         v.as_ref().map(|s| s.value.as_str())
     }
     let commitments: Vec<_> = raw

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use serde_saphyr::Spanned;
+use crate::content::raw::Spanned;
 
 use super::{Body, Party, PartyKind, Topic};
 use crate::content::frontmatter::{self, Split};

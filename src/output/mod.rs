@@ -191,6 +191,11 @@ impl Output {
         }
     }
 
+    /// A generated file already written to the staging directory (the search bundle).
+    pub fn add_staged_file(&mut self, path: String, origin: &str, errors: &mut Diagnostics) {
+        self.insert(path, Content::Staged, origin.to_string(), false, errors);
+    }
+
     /// A generated non-page file (`.nojekyll`, a theme asset).
     pub fn add_file(
         &mut self,
