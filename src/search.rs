@@ -270,9 +270,9 @@ pub fn records(site: &Site) -> Result<Vec<Record>, Diagnostic> {
 
 fn record(site: &Site, refs: &Refs, b: &Brief) -> Result<Record, Diagnostic> {
     let body = refs
-        .render(&b.body)
+        .plain_text(&b.body)
         .map_err(|e| Diagnostic::general(format!("{}: {e}", b.source)))?;
-    let mut text = String::with_capacity(body.html.len());
+    let mut text = String::with_capacity(body.len() + 1024);
     for part in [
         Some(&b.title),
         b.summary.as_ref(),
@@ -289,7 +289,8 @@ fn record(site: &Site, refs: &Refs, b: &Brief) -> Result<Record, Diagnostic> {
         text.push_str(&person.name);
         text.push_str(".\n");
     }
-    push_html_text(&mut text, &body.html);
+    text.push_str(&body);
+    text.push('\n');
     let mut statuses = Vec::new();
     for m in &b.commitments {
         if let Some(c) = site.commitments.get(&m.id) {
@@ -340,55 +341,6 @@ fn format_date(date: jiff::civil::Date, format: &str) -> String {
         .unwrap_or_else(|_| date.to_string())
 }
 
-/// The text of an HTML fragment (a rendered body): tags dropped, the few entities the
-/// Markdown renderer writes decoded, block ends kept as line breaks.
-fn push_html_text(out: &mut String, html: &str) {
-    let mut rest = html;
-    while let Some(open) = rest.find('<') {
-        push_decoded(out, &rest[..open]);
-        let Some(close) = rest[open..].find('>') else {
-            rest = "";
-            break;
-        };
-        let tag = &rest[open + 1..open + close];
-        // A heading's anchor link (`#`) is not text of the brief.
-        if tag.starts_with("a class=\"heading-anchor\"") {
-            rest = rest[open + close + 1..]
-                .split_once("</a>")
-                .map_or("", |(_, after)| after);
-            continue;
-        }
-        if tag.starts_with('/')
-            && (tag.starts_with("/p")
-                || tag.starts_with("/h")
-                || tag.starts_with("/li")
-                || tag.starts_with("/t"))
-        {
-            out.push('\n');
-        } else if !out.ends_with([' ', '\n']) && (tag.starts_with("td") || tag.starts_with("br")) {
-            out.push(' ');
-        }
-        rest = &rest[open + close + 1..];
-    }
-    push_decoded(out, rest);
-    out.push('\n');
-}
-
-fn push_decoded(out: &mut String, text: &str) {
-    if !text.contains('&') {
-        out.push_str(text);
-        return;
-    }
-    out.push_str(
-        &text
-            .replace("&lt;", "<")
-            .replace("&gt;", ">")
-            .replace("&quot;", "\"")
-            .replace("&#39;", "'")
-            .replace("&amp;", "&"),
-    );
-}
-
 /// Index one shard's `records` in `language`; paths are relative to the shard's directory.
 async fn index_shard(records: Vec<Record>, language: &str) -> Result<Vec<BundleFile>, Diagnostic> {
     let language = primary_language(language);
@@ -436,16 +388,6 @@ fn failed(message: String) -> Diagnostic {
 
 #[cfg(test)]
 mod tests {
-    #[test]
-    fn body_text_drops_tags_and_heading_anchors() {
-        let mut text = String::new();
-        super::push_html_text(
-            &mut text,
-            "<h2 id=\"x\">Next steps<a class=\"heading-anchor\" href=\"#x\">#</a></h2><p>Talks &amp; <em>more</em> talks.</p>",
-        );
-        assert_eq!(text, "Next steps\nTalks & more talks.\n\n");
-    }
-
     fn record(url: &str) -> super::Record {
         super::Record {
             url: url.into(),

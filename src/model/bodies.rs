@@ -34,10 +34,8 @@ pub(super) fn check_brief_bodies<'a, T: Sync + 'a>(
     refs: &Refs,
     errors: &mut Diagnostics,
 ) -> Vec<Markdown> {
-    render_each(docs, refs, errors, |doc, r| Markdown {
-        text: doc.file.text.clone(),
-        range: doc.split.body.clone(),
-        words: r.words,
+    render_each(docs, refs, errors, |doc, r| {
+        Markdown::in_file(doc.file.text.clone(), doc.split.body.clone(), r.words)
     })
 }
 
@@ -140,14 +138,23 @@ impl Refs {
     /// The HTML and table of contents of a brief's body. The site was checked, so every
     /// reference resolves; an error here means the body and the site disagree.
     pub fn render(&self, body: &Markdown) -> Result<markdown::Rendered, String> {
-        markdown::render(body.source(), self).map_err(|bad| {
-            let what: Vec<String> = bad.into_iter().map(|b| b.error.message).collect();
-            format!(
-                "a body no longer matches the site it was checked against: {}",
-                what.join("; ")
-            )
-        })
+        let source = body.source()?;
+        markdown::render(&source, self).map_err(disagree)
     }
+
+    /// The text of a brief's body, for the search index (see [`markdown::plain_text`]).
+    pub fn plain_text(&self, body: &Markdown) -> Result<String, String> {
+        let source = body.source()?;
+        markdown::plain_text(&source, self).map_err(disagree)
+    }
+}
+
+fn disagree(bad: Vec<markdown::BadReference>) -> String {
+    let what: Vec<String> = bad.into_iter().map(|b| b.error.message).collect();
+    format!(
+        "a body no longer matches the site it was checked against: {}",
+        what.join("; ")
+    )
 }
 
 impl LinkResolver for Refs {

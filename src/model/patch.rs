@@ -139,7 +139,7 @@ pub fn patch_briefs(
             .unwrap_or_default();
         if let (Some(checked), true) = (checked, errors.len() == before) {
             let old = &site.briefs[*index];
-            let mut brief = into_brief(checked, body.clone(), old.commitments.clone());
+            let mut brief = into_brief(checked, &body, old.commitments.clone());
             // Same shape: the same people and relations as before.
             brief.people = old.people.clone();
             brief.related = old.related.clone();

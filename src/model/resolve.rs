@@ -174,11 +174,16 @@ fn resolve_with(
     }
     // Now `checked` holds the only reference to each parse, unless a cache keeps them.
     drop(brief_docs);
-    let mut briefs: Vec<Brief> = checked
+    let parts: Vec<_> = checked
         .into_iter()
         .zip(brief_bodies)
         .enumerate()
-        .map(|(i, (b, body))| into_brief(b, body, mentions.remove(&i).unwrap_or_default()))
+        .map(|(i, (b, body))| (b, body, mentions.remove(&i).unwrap_or_default()))
+        .collect();
+    // In parallel: each brief compresses its body.
+    let mut briefs: Vec<Brief> = parts
+        .into_par_iter()
+        .map(|(b, body, mentions)| into_brief(b, &body, mentions))
         .collect();
     people::assign(&mut briefs, &directory);
     let people = people::gather(&briefs, &directory, person_bodies);
@@ -466,7 +471,7 @@ pub fn parse_date(text: &str) -> Result<Date, String> {
 }
 
 /// The brief of a checked parse.
-pub(super) fn into_brief(b: Checked, body: Markdown, commitments: Vec<super::Mention>) -> Brief {
+pub(super) fn into_brief(b: Checked, body: &Markdown, commitments: Vec<super::Mention>) -> Brief {
     let path = b.doc.file.path.clone();
     let RawBrief {
         title,
@@ -518,7 +523,7 @@ pub(super) fn into_brief(b: Checked, body: Markdown, commitments: Vec<super::Men
             .collect(),
         draft,
         aliases: b.aliases,
-        body,
+        body: body.packed(),
         extra,
         related: Vec::new(),
     }
