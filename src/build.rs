@@ -143,7 +143,7 @@ impl Stages {
         sources: &Sources,
         options: &BuildOptions,
         cache: &mut ModelCache,
-        memo: Option<&render::exports::Memo>,
+        memo: Option<&render::memo::Memo>,
     ) -> Result<Stages, Diagnostics> {
         Stages::render(Stages::resolve(sources, options, cache)?, sources, memo)
     }
@@ -162,7 +162,7 @@ impl Stages {
     pub fn render(
         site: Site,
         sources: &Sources,
-        memo: Option<&render::exports::Memo>,
+        memo: Option<&render::memo::Memo>,
     ) -> Result<Stages, Diagnostics> {
         let theme = Theme::for_site(sources);
         let tera = theme.tera(&site)?;

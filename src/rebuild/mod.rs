@@ -119,7 +119,7 @@ pub struct Rebuilder {
     /// next change, so the pages they touch are not left stale.
     pending: Change,
     /// The data exports' entries, so that a patch re-serializes only those it touched.
-    exports: crate::render::exports::Memo,
+    exports: crate::render::memo::Memo,
 }
 
 impl Rebuilder {

@@ -2,12 +2,12 @@
 //! the README ("Data exports"), so the tracker can be analysed without scraping. Entities refer
 //! to each other by id (party, topic, commitment) or slug (brief, person).
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde::Serialize;
 
+use super::memo::Memo;
 use crate::model::{Brief, Commitment, Party, Person, Site, Topic};
 use crate::urls::site_path;
 
@@ -101,64 +101,11 @@ fn json<E: Serialize>(entry: &E) -> Line {
 }
 
 /// One entry of a file (or a row of the CSV), serialized.
-type Line = Arc<str>;
+pub(super) type Line = Arc<str>;
 
 /// Each item as compact JSON, in parallel: `briefs.json` has an entry per brief.
 fn entries<T: Sync>(items: &[T], entry: impl Fn(&T) -> Line + Sync + Send) -> Vec<Line> {
     items.par_iter().map(entry).collect()
-}
-
-/// Entries of the exports a status change rewrites (`briefs.json`, `commitments.json`, the CSV,
-/// `parties.json`), kept by `serve` between rebuilds. A rebuild first forgets the entries its
-/// change may have touched ([`Memo::forget`]), or all of them; the rest are reused, so a status
-/// change at 10,000 briefs serializes a few entries instead of 17,000.
-#[derive(Default)]
-pub struct Memo {
-    lines: Mutex<HashMap<&'static str, HashMap<String, Line>>>,
-}
-
-impl Memo {
-    /// Forget every entry: the site was resolved anew.
-    pub fn clear(&self) {
-        if let Ok(mut lines) = self.lines.lock() {
-            lines.clear();
-        }
-    }
-
-    /// Forget the entries a patch may have changed: those of the `briefs` it replaced and of
-    /// the `commitments` it replayed, with, for each commitment, the briefs naming it (the
-    /// status they show), and the parties that made it (their records).
-    pub fn forget<'a>(
-        &self,
-        site: &Site,
-        briefs: impl Iterator<Item = &'a str>,
-        commitments: &std::collections::BTreeSet<String>,
-    ) {
-        let Ok(mut lines) = self.lines.lock() else {
-            return;
-        };
-        let mut drop = |export: Export, key: &str| {
-            if let Some(entries) = lines.get_mut(export.path()) {
-                entries.remove(key);
-            }
-        };
-        for slug in briefs {
-            drop(Export::Briefs, slug);
-        }
-        for id in commitments {
-            drop(Export::Commitments, id);
-            drop(Export::CommitmentsCsv, id);
-            let Some(c) = site.commitments.get(id) else {
-                continue;
-            };
-            for entry in &c.timeline {
-                drop(Export::Briefs, &site.briefs[entry.brief].slug);
-            }
-            for party in &c.by {
-                drop(Export::Parties, party);
-            }
-        }
-    }
 }
 
 /// As [`entries`], taking from `memo` the entries it holds (by `key`) and keeping there the
@@ -173,12 +120,7 @@ fn memoized<'a, T: Sync>(
     let Some(memo) = memo else {
         return items.par_iter().map(entry).collect();
     };
-    let kept = memo
-        .lines
-        .lock()
-        .ok()
-        .and_then(|mut lines| lines.remove(export.path()))
-        .unwrap_or_default();
+    let kept = memo.take_lines(export.path());
     let lines: Vec<(bool, Line)> = items
         .par_iter()
         .map(|item| match kept.get(key(item).as_str()) {
@@ -192,9 +134,7 @@ fn memoized<'a, T: Sync>(
             kept.insert(key(item).clone(), line.clone());
         }
     }
-    if let Ok(mut memo) = memo.lines.lock() {
-        memo.insert(export.path(), kept);
-    }
+    memo.keep_lines(export.path(), kept);
     lines.into_iter().map(|(_, line)| line).collect()
 }
 

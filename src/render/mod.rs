@@ -8,6 +8,7 @@ pub mod context;
 pub mod exports;
 pub mod feeds;
 mod json_ld;
+pub mod memo;
 mod pages;
 pub mod prepared;
 pub mod queries;
@@ -39,7 +40,7 @@ pub fn render_pages(
     theme: &Theme,
     tera: &Tera,
     jobs: &[Page],
-    memo: Option<&exports::Memo>,
+    memo: Option<&memo::Memo>,
 ) -> Result<Vec<RenderedPage>, Diagnostics> {
     let out = std::sync::Mutex::new(Vec::with_capacity(jobs.len()));
     render_each(site, theme, tera, jobs, memo, |page| {
@@ -59,7 +60,7 @@ pub fn render_each(
     theme: &Theme,
     tera: &Tera,
     jobs: &[Page],
-    memo: Option<&exports::Memo>,
+    memo: Option<&memo::Memo>,
     sink: impl Fn(RenderedPage) -> Result<(), Diagnostic> + Sync,
 ) -> Result<(), Diagnostics> {
     // The longest pages first, so they do not finish alone at the end of a parallel run.
@@ -77,7 +78,7 @@ pub fn render_each(
                     html: text.map_err(|e| Failure::Generated(page, e))?,
                 },
                 None => {
-                    let context = pages::context(site, &prepared, page)
+                    let context = pages::context(site, &prepared, page, memo)
                         .map_err(|e| Failure::Template(page, e))?;
                     queries::with_site(site, &prepared, || render_page(tera, page, &context))
                         .map_err(|e| Failure::Template(page, e))?

@@ -6,6 +6,7 @@ use tera::Context;
 use super::context::{PageLink, Pagination, Views};
 use super::exports::Export;
 use super::feeds::{FeedFormat, FeedOf};
+use super::memo::Memo;
 use super::prepared::Prepared;
 use crate::model::Site;
 use crate::urls::site_path;
@@ -244,7 +245,7 @@ pub fn generated(
     site: &Site,
     prepared: &Prepared,
     page: &Page,
-    memo: Option<&super::exports::Memo>,
+    memo: Option<&Memo>,
 ) -> Option<Result<String, String>> {
     if let PageKind::Feed(of, format) = &page.kind {
         return Some(super::feeds::render(site, prepared.refs(), of, *format));
@@ -253,7 +254,7 @@ pub fn generated(
 }
 
 /// The pages of [`generated`] that cannot fail.
-fn generated_text(site: &Site, page: &Page, memo: Option<&super::exports::Memo>) -> Option<String> {
+fn generated_text(site: &Site, page: &Page, memo: Option<&Memo>) -> Option<String> {
     match &page.kind {
         PageKind::Robots => Some(super::feeds::robots(site)),
         PageKind::Export(export) => Some(super::exports::render(site, *export, memo)),
@@ -332,7 +333,13 @@ fn page(path: String, template: &str, origin: &str, kind: PageKind) -> Page {
 }
 
 /// The context of one page: `site` and `page` always, plus the page kind's own variables.
-pub fn context(site: &Site, prepared: &Prepared, page: &Page) -> tera::TeraResult<Context> {
+/// `memo` holds the tracker's commitments of an earlier rebuild.
+pub fn context(
+    site: &Site,
+    prepared: &Prepared,
+    page: &Page,
+    memo: Option<&Memo>,
+) -> tera::TeraResult<Context> {
     let v = Views { site, prepared };
     let mut ctx = Context::new();
     ctx.insert("site", v.site_view());
@@ -433,12 +440,21 @@ pub fn context(site: &Site, prepared: &Prepared, page: &Page) -> tera::TeraResul
                 "page",
                 &v.page("commitments", "Commitment tracker", page.path.clone()),
             );
-            let all: Vec<_> = site
+            let summary = |c| tera::Value::from_serializable(&v.commitment_summary(c));
+            let all: Vec<tera::Value> = site
                 .commitments
                 .values()
-                .map(|c| v.commitment_summary(c))
+                .map(|c| match memo {
+                    Some(memo) => memo.commitment(&c.id, || summary(c)),
+                    None => summary(c),
+                })
                 .collect();
-            ctx.insert("overdue_count", &all.iter().filter(|c| c.overdue).count());
+            let overdue = site
+                .commitments
+                .values()
+                .filter(|c| c.is_overdue(site.today, &site.config))
+                .count();
+            ctx.insert("overdue_count", &overdue);
             ctx.insert("commitments", &all);
             ctx.insert("status_chart", &status_chart(site));
             ctx.insert("filters", &tracker_filters(&v));
