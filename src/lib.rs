@@ -1,7 +1,7 @@
 //! Accord: a static site generator for policy briefs.
 //!
 //! The pipeline, one module per stage; data flows one way:
-//! [`content::load`] → [`model::resolve_cached`] → [`render::render_pages`] →
+//! [`content::load`] → [`model::resolve`] → [`render::render_pages`] →
 //! [`output::Output::write`], driven by [`build`] (and, for `serve`, by [`rebuild`]).
 
 // A diagnostic is the error path: built a few times per file at most, never in a hot loop.

@@ -1,6 +1,6 @@
 //! Front matter exactly as written: serde types with `deny_unknown_fields`, positions kept
 //! (`Spanned`) on every value that is checked later. Nothing here is computed or validated
-//! beyond its shape; `model::resolve_cached` turns these into the site model.
+//! beyond its shape; `model::resolve` turns these into the site model.
 
 use std::collections::BTreeMap;
 

@@ -1,6 +1,6 @@
 //! The site model: briefs, parties, topics and commitments, with every cross-reference
-//! checked and every index built. It is plain data, immutable once [`resolve_cached`] has built it;
-//! rendering only reads it.
+//! checked and every index built. It is plain data, immutable once [`resolve`] (or, in
+//! `serve`, [`resolve_cached`]) has built it; rendering only reads it.
 
 mod bodies;
 mod commitments;
