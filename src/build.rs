@@ -263,14 +263,13 @@ fn run(options: &BuildOptions, write: bool) -> Result<BuildReport, Error> {
     } else {
         None
     };
-    let index_into = staging.as_ref().filter(|_| site.config.options.search);
     let (rendered, bundle) = render_and_index(
         &site,
         &theme,
         &tera,
         &pages,
         staging.as_ref(),
-        index_into,
+        site.config.options.search,
         &mut stage,
     );
     let bundle = match (rendered, bundle) {
@@ -305,24 +304,24 @@ fn run(options: &BuildOptions, write: bool) -> Result<BuildReport, Error> {
 /// The paths of the search bundle's files, written to the staging directory.
 type Indexed = Result<Vec<String>, Diagnostics>;
 
-/// Render every page (each written to `staging` as soon as it is done) and, given
-/// `index_into`, build the search index beside the rendering (both borrow the site), writing
-/// each shard's files there as it is done; the paths of the files it wrote. A failed rendering
-/// stops the indexer after its current shard.
+/// Render every page (each written to `staging` as soon as it is done) and, with `search` and
+/// a staging directory to write to, build the search index beside the rendering (both borrow
+/// the site), writing each shard's files there as it is done; the paths of the files it wrote.
+/// A failed rendering stops the indexer after its current shard.
 fn render_and_index(
     site: &Site,
     theme: &Theme,
     tera: &tera::Tera,
     pages: &[render::Page],
     staging: Option<&output::Staging>,
-    index_into: Option<&output::Staging>,
+    search: bool,
     stage: &mut dyn FnMut(&'static str),
 ) -> (Result<(), Diagnostics>, Option<Indexed>) {
     let stop_indexing = std::sync::atomic::AtomicBool::new(false);
     let written = std::sync::Mutex::new(Vec::new());
     let (stop, written_to) = (&stop_indexing, &written);
     std::thread::scope(|scope| {
-        let search = index_into.map(|staging| {
+        let indexer = staging.filter(|_| search).map(|staging| {
             scope.spawn(move || {
                 let put = |(path, bytes): crate::search::BundleFile| {
                     staging
@@ -347,7 +346,7 @@ fn render_and_index(
             stop_indexing.store(true, std::sync::atomic::Ordering::Relaxed);
         }
         stage("render and write pages");
-        let bundle = search.map(|indexer| {
+        let bundle = indexer.map(|indexer| {
             indexer
                 .join()
                 .map_err(|_| {

@@ -90,7 +90,7 @@ enum MarkdownText {
 
 impl Default for MarkdownText {
     fn default() -> Self {
-        MarkdownText::Packed(Arc::from(lz4_flex::compress_prepend_size(b"")))
+        MarkdownText::InFile(Arc::from(""), 0..0)
     }
 }
 

@@ -24,6 +24,12 @@ pub struct Prepared {
 #[serde(transparent)]
 pub struct Link(tera::Value);
 
+impl Link {
+    fn of(view: &impl Serialize) -> Link {
+        Link(tera::Value::from_serializable(view))
+    }
+}
+
 impl Prepared {
     pub fn new(site: &Site) -> Prepared {
         Prepared {
@@ -31,23 +37,13 @@ impl Prepared {
             refs: Refs::of_site(site),
             parties: site
                 .parties
-                .values()
-                .map(|p| {
-                    (
-                        p.id.clone(),
-                        Link(tera::Value::from_serializable(&party_ref(site, p))),
-                    )
-                })
+                .iter()
+                .map(|(id, p)| (id.clone(), Link::of(&party_ref(site, p))))
                 .collect(),
             topics: site
                 .topics
-                .values()
-                .map(|t| {
-                    (
-                        t.id.clone(),
-                        Link(tera::Value::from_serializable(&topic_ref(site, t))),
-                    )
-                })
+                .iter()
+                .map(|(id, t)| (id.clone(), Link::of(&topic_ref(site, t))))
                 .collect(),
         }
     }
