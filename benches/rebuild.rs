@@ -13,6 +13,10 @@ use std::time::{Duration, Instant};
 use accord::build::BuildOptions;
 use accord::rebuild::{Change, Rebuilder};
 
+// The same allocator as the `accord` binary, whose `serve` this measures.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();
     v[v.len() / 2]

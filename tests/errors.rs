@@ -276,6 +276,29 @@ fn template_error_names_the_template_file_and_line() {
 }
 
 #[test]
+fn an_error_in_the_tracker_row_template_names_that_file() {
+    let site = Site::new();
+    site.brief(
+        "b",
+        &format!("{OK_FRONT}\ncommitments:\n  - id: c1\n    text: Talk.\n    by: [us]"),
+        "",
+    );
+    site.write(
+        "templates/tracker_row.html",
+        "<tr>\n<td>{{ c.stauts }}</td></tr>",
+    );
+    assert_has(
+        &site.build_fails(),
+        &[
+            "templates/tracker_row.html:2:",
+            "`stauts` is not defined",
+            "status",
+            "help: fix templates/tracker_row.html",
+        ],
+    );
+}
+
+#[test]
 fn every_error_of_a_build_is_reported_at_once() {
     let site = Site::new();
     site.brief("one", "title: T\ndate: 2025-07-11\nparties: [jpn]", "");

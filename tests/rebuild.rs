@@ -286,6 +286,31 @@ fn every_kind_of_edit_matches_a_full_build() {
     step(&site, &mut rb, &["content/parties/jp.md"]);
     site.write("templates/topic.html", "{% extends \"base.html\" %}{% block content %}<h1>{{ topic.name }}!</h1>{% endblock content %}");
     step(&site, &mut rb, &["templates/topic.html"]);
+    // The tracker's rows are kept between rebuilds: a new row template must replace them all,
+    // and a later status change must render its row with that template.
+    site.write(
+        "templates/tracker_row.html",
+        "<tr data-row=\"{{ c.id }}\"><td>{{ c.status.label }}</td></tr>",
+    );
+    step(&site, &mut rb, &["templates/tracker_row.html"]);
+    site.brief(
+        "c",
+        &brief_front("C", "2025-03-01", "jp", "  - id: c1\n    status: stalled"),
+        "Body of C.",
+    );
+    step(&site, &mut rb, &["content/briefs/c.md"]);
+    let tracker = match rb
+        .output()
+        .and_then(|o| o.content("commitments/index.html"))
+    {
+        Some(accord::output::Content::Bytes(b)) => String::from_utf8_lossy(b).into_owned(),
+        _ => panic!("no tracker page"),
+    };
+    assert!(
+        tracker.contains("<tr data-row=\"c1\"><td>Stalled</td></tr>")
+            && tracker.contains("<tr data-row=\"c2\">"),
+        "{tracker}"
+    );
     site.write(
         "templates/base.html",
         &accord::render::theme::DEFAULT_TEMPLATES[0]

@@ -310,6 +310,10 @@ impl Rebuilder {
         if content_changed {
             self.exports.clear();
         }
+        if templates_changed {
+            // The tracker's rows are rendered HTML (the other kept entries are data).
+            self.exports.forget_rows();
+        }
         let site = if content_changed {
             let config = old.site.config.clone();
             let options = self.options.resolve_options();

@@ -13,6 +13,7 @@ mod pages;
 pub mod prepared;
 pub mod queries;
 pub mod theme;
+mod tracker;
 
 use rayon::prelude::*;
 use tera::{Context, Tera};
@@ -77,12 +78,11 @@ pub fn render_each(
                     origin: page.origin.clone(),
                     html: text.map_err(|e| Failure::Generated(page, e))?,
                 },
-                None => {
-                    let context = pages::context(site, &prepared, page, memo)
-                        .map_err(|e| Failure::Template(page, e))?;
-                    queries::with_site(site, &prepared, || render_page(tera, page, &context))
-                        .map_err(|e| Failure::Template(page, e))?
-                }
+                None => queries::with_site(site, &prepared, || {
+                    let context = pages::context(site, &prepared, page, tera, memo)?;
+                    render_page(tera, page, &context)
+                })
+                .map_err(|e| Failure::Template(page, e))?,
             };
             sink(rendered).map_err(Failure::Sink)
         })
@@ -168,5 +168,5 @@ fn template_error(theme: &Theme, text: &str, pages: &[&Page]) -> Diagnostic {
         first.origin,
         text.trim_end().trim_start_matches("error: ")
     );
-    Diagnostic::general(message).with_help(theme.help_for(&first.template))
+    Diagnostic::general(message).with_help(theme.help_for(&first.template, text))
 }

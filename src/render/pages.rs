@@ -333,11 +333,12 @@ fn page(path: String, template: &str, origin: &str, kind: PageKind) -> Page {
 }
 
 /// The context of one page: `site` and `page` always, plus the page kind's own variables.
-/// `memo` holds the tracker's commitments of an earlier rebuild.
+/// `tera` renders the tracker's rows; `memo` holds those of an earlier rebuild.
 pub fn context(
     site: &Site,
     prepared: &Prepared,
     page: &Page,
+    tera: &tera::Tera,
     memo: Option<&Memo>,
 ) -> tera::TeraResult<Context> {
     let v = Views { site, prepared };
@@ -440,24 +441,7 @@ pub fn context(
                 "page",
                 &v.page("commitments", "Commitment tracker", page.path.clone()),
             );
-            let summary = |c| tera::Value::from_serializable(&v.commitment_summary(c));
-            let all: Vec<tera::Value> = site
-                .commitments
-                .values()
-                .map(|c| match memo {
-                    Some(memo) => memo.commitment(&c.id, || summary(c)),
-                    None => summary(c),
-                })
-                .collect();
-            let overdue = site
-                .commitments
-                .values()
-                .filter(|c| c.is_overdue(site.today, &site.config))
-                .count();
-            ctx.insert("overdue_count", &overdue);
-            ctx.insert("commitments", &all);
-            ctx.insert("status_chart", &status_chart(site));
-            ctx.insert("filters", &tracker_filters(&v));
+            super::tracker::insert(&v, &mut ctx, tera, memo)?;
         }
         PageKind::Person(slug, s) => {
             let p = &site.people[slug];
@@ -537,58 +521,6 @@ fn timeline<'a>(v: &Views<'a>, c: &'a crate::model::Commitment) -> Vec<TimelineV
             source: e.source.as_deref(),
         })
         .collect()
-}
-
-/// The tracker's chart: how many commitments are in each status of the vocabulary.
-fn status_chart(site: &Site) -> String {
-    let bars: Vec<super::chart::Bar> = site
-        .config
-        .statuses
-        .iter()
-        .map(|s| super::chart::Bar {
-            id: &s.id,
-            label: &s.label,
-            count: site
-                .commitments
-                .values()
-                .filter(|c| c.status == s.id)
-                .count(),
-        })
-        .collect();
-    super::chart::status_chart(&bars, "Commitments by current status")
-}
-
-/// What the tracker can be filtered by: the parties and topics that have commitments, and
-/// the statuses.
-#[derive(Serialize)]
-struct TrackerFilters<'a> {
-    parties: Vec<super::prepared::Link>,
-    topics: Vec<super::prepared::Link>,
-    statuses: Vec<super::context::StatusView<'a>>,
-}
-
-fn tracker_filters<'a>(v: &Views<'a>) -> TrackerFilters<'a> {
-    let site = v.site;
-    TrackerFilters {
-        parties: site
-            .parties
-            .values()
-            .filter(|p| !p.commitments.is_empty())
-            .filter_map(|p| v.party_ref(&p.id))
-            .collect(),
-        topics: site
-            .topics
-            .values()
-            .filter(|t| !t.commitments.is_empty())
-            .filter_map(|t| v.topic_ref(&t.id))
-            .collect(),
-        statuses: site
-            .config
-            .statuses
-            .iter()
-            .map(|s| v.status(&s.id))
-            .collect(),
-    }
 }
 
 /// The page at an old address of a brief: a link to it, followed at once by browsers, with

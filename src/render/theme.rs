@@ -31,6 +31,10 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         "commitments.html",
         include_str!("../../templates/commitments.html"),
     ),
+    (
+        "tracker_row.html",
+        include_str!("../../templates/tracker_row.html"),
+    ),
     ("person.html", include_str!("../../templates/person.html")),
     ("search.html", include_str!("../../templates/search.html")),
     ("people.html", include_str!("../../templates/people.html")),
@@ -143,10 +147,18 @@ impl Theme {
             .join("\n")
     }
 
-    pub fn help_for(&self, template: &str) -> String {
-        match self.origin(template) {
+    /// Help for an error of page template `template`, whose located text (see
+    /// [`Theme::locate_error`]) may point into another template it uses, such as a row of the
+    /// tracker.
+    pub fn help_for(&self, template: &str, located: &str) -> String {
+        let failing = located
+            .lines()
+            .find_map(|l| l.trim_start().strip_prefix("--> templates/"))
+            .and_then(|rest| rest.split(':').next())
+            .unwrap_or(template);
+        match self.origin(failing) {
             Some(TemplateOrigin::Site) => format!(
-                "fix templates/{template}; the README lists every variable a template can use"
+                "fix templates/{failing}; the README lists every variable a template can use"
             ),
             _ => "this is the default theme: if you changed a template it includes, check that one"
                 .into(),
