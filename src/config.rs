@@ -52,9 +52,9 @@ pub struct Options {
     pub date_format: String,
     /// Build the search index and the search page.
     pub search: bool,
-    /// Briefs per search index shard (see `search`): shards are indexed in parallel and with
-    /// bounded memory, and the search page queries them all.
-    pub search_shard_size: usize,
+    /// Briefs per search index shard (see `search`), if not chosen by the site's size: shards
+    /// are indexed in parallel and with bounded memory, and the search page queries them all.
+    pub search_shard_size: Option<usize>,
 }
 
 impl Default for Options {
@@ -63,7 +63,7 @@ impl Default for Options {
             per_page: 10,
             date_format: "%-d %B %Y".into(),
             search: true,
-            search_shard_size: crate::search::DEFAULT_SHARD_SIZE,
+            search_shard_size: None,
         }
     }
 }
@@ -176,7 +176,7 @@ impl Config {
                     .with_help("set `per_page = 10` under `[options]`"),
             );
         }
-        if options.search_shard_size == 0 {
+        if options.search_shard_size == Some(0) {
             errors.push(
                 at_value(
                     file,
@@ -185,8 +185,9 @@ impl Config {
                     "`search_shard_size` must be at least 1",
                 )
                 .with_help(format!(
-                    "leave it out for the default ({}) or set a number of briefs per shard",
-                    crate::search::DEFAULT_SHARD_SIZE
+                    "leave it out to have shards of {} to {} briefs by the site's size, or set a number of briefs per shard",
+                    crate::search::MIN_SHARD_SIZE,
+                    crate::search::MAX_SHARD_SIZE
                 )),
             );
         }

@@ -365,7 +365,10 @@ fn send_index_job(indexer: &mpsc::Sender<IndexJob>, rebuilder: &Rebuilder) {
         let _ = indexer.send(IndexJob {
             records,
             language: site.config.language.clone(),
-            shard_size: site.config.options.search_shard_size,
+            shard_size: crate::search::shard_size(
+                site.config.options.search_shard_size,
+                site.briefs.len(),
+            ),
             enabled: site.config.options.search,
         });
     }
