@@ -10,7 +10,6 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::render::RenderedPage;
@@ -55,7 +54,9 @@ fn io_at(path: &Path) -> impl FnOnce(io::Error) -> OutputError + '_ {
 /// and to update page by page.
 #[derive(Debug, Clone)]
 pub enum Content {
-    Bytes(Arc<[u8]>),
+    /// Rendered bytes: made from a page's `String` without a copy, and shared without one by
+    /// the outputs `serve` keeps and the responses it sends.
+    Bytes(bytes::Bytes),
     /// A static file, copied from disk when written (and read from disk when served).
     Copy(PathBuf),
     /// Already written to the staging directory of a build as it was rendered (see
@@ -67,7 +68,9 @@ impl PartialEq for Content {
     /// Shared bytes are equal without being compared: most of two successive outputs are.
     fn eq(&self, other: &Self) -> bool {
         match (self, other) {
-            (Content::Bytes(a), Content::Bytes(b)) => Arc::ptr_eq(a, b) || a == b,
+            (Content::Bytes(a), Content::Bytes(b)) => {
+                (a.as_ptr() == b.as_ptr() && a.len() == b.len()) || a == b
+            }
             (Content::Copy(a), Content::Copy(b)) => a == b,
             (Content::Staged, Content::Staged) => true,
             _ => false,
@@ -115,7 +118,7 @@ impl Output {
     /// Put a re-rendered page in place of the old one.
     pub fn replace_page(&mut self, page: RenderedPage) {
         let entry = Entry {
-            content: Content::Bytes(page.html.into_bytes().into()),
+            content: Content::Bytes(page.html.into()),
             origin: page.origin,
             overridable: false,
         };
@@ -169,7 +172,7 @@ impl Output {
         for p in pages {
             self.insert(
                 output_file(&p.path),
-                Content::Bytes(p.html.into_bytes().into()),
+                Content::Bytes(p.html.into()),
                 p.origin,
                 false,
                 errors,

@@ -137,16 +137,16 @@ async fn file_response(
     output: &crate::output::Output,
     file: &str,
 ) -> Response<Body> {
-    let bytes: Vec<u8> = match output.content(file) {
-        Some(Content::Bytes(b)) => b.to_vec(),
+    let bytes = match output.content(file) {
+        Some(Content::Bytes(b)) => b.clone(),
         Some(Content::Copy(disk)) => match shared.read_static(disk).await {
-            Some(b) => b,
+            Some(b) => b.into(),
             None => return not_found(served),
         },
         None | Some(Content::Staged) => return not_found(served),
     };
     let body = if file.ends_with(".html") {
-        reload::inject(&bytes, &served.prefix, served.version)
+        reload::inject(&bytes, &served.prefix, served.version).into()
     } else {
         bytes
     };
