@@ -244,11 +244,16 @@ for n in ns:
             return f"{min(x[0] for x in rows[(n, mine)]) / max(min(x[0] for x in rows[(n, other)]), 1e-6):.2f}"
         print(f"| {n:,} | {name} | {r(0, 'hugo')} | {best('hugo')} | {r(1, 'hugo')} | {r(2, 'hugo')} | {r(0, 'floor')} | {best('floor')} | {r(1, 'floor')} |")
 try:
-    lines = [l for l in open(sys.argv[2]) if l.startswith("| rebuild after editing one brief's text")]
+    rebuild = open(sys.argv[2]).read().splitlines()
 except OSError:
-    lines = []
-if lines:
-    cells = [c.strip() for c in lines[0].strip().strip("|").split("|")]
-    print()
-    print(f"Rebuild after editing one brief's text (serve's code path): median {cells[2]} ms over {cells[1]} edits (min {cells[3]}, max {cells[4]}).")
+    rebuild = []
+for prefix, what, runs in [
+    ("| rebuild after editing one brief's text", "Rebuild after editing one brief's text", "edits"),
+    ("| rebuild after changing a commitment's status", "Rebuild after changing a commitment's status", "changes"),
+]:
+    lines = [l for l in rebuild if l.startswith(prefix)]
+    if lines:
+        cells = [c.strip() for c in lines[0].strip().strip("|").split("|")]
+        print()
+        print(f"{what} (serve's code path): median {cells[2]} ms over {cells[1]} {runs} (min {cells[3]}, max {cells[4]}).")
 EOF

@@ -97,10 +97,27 @@ fn main() {
     }
     rendered.sort();
 
+    // The newest brief, the one an author is most likely writing: it is also in the full-text
+    // feeds of the site and of its parties and topics, which render its neighbours' bodies too.
+    let newest = rebuilder
+        .site()
+        .and_then(|s| s.briefs.first())
+        .map(|b| root.join(&b.source))
+        .expect("a brief");
+    let mut newest_edits = Vec::new();
+    for n in 0..15 {
+        edit(&newest, n);
+        let t = Instant::now();
+        rebuilder
+            .apply(&change(&root, &newest))
+            .unwrap_or_else(|e| panic!("{e}"));
+        newest_edits.push(t.elapsed());
+    }
+
     // A status change reaches the commitment's pages, its parties' records and the tracker:
     // the whole model is resolved again (from cached parses and Markdown).
     let mut status_edits = Vec::new();
-    for n in 0..5 {
+    for n in 0..15 {
         let path = &paths[paths.len() / 2];
         let text = std::fs::read_to_string(path).expect("read brief");
         let status = if n % 2 == 0 { "fulfilled" } else { "stalled" };
@@ -136,6 +153,10 @@ fn main() {
     for (what, runs) in [
         ("full build (in memory)", &full),
         ("rebuild after editing one brief's text", &body_edits),
+        (
+            "rebuild after editing the newest brief's text",
+            &newest_edits,
+        ),
         (
             "rebuild after changing a commitment's status",
             &status_edits,
