@@ -115,7 +115,7 @@ fn main() {
     }
 
     // A status change reaches the commitment's pages, its parties' records and the tracker:
-    // the whole model is resolved again (from cached parses and Markdown).
+    // the patch replays the commitment's timeline across the briefs naming it.
     let mut status_edits = Vec::new();
     for n in 0..15 {
         let path = &paths[paths.len() / 2];

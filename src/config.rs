@@ -52,8 +52,9 @@ pub struct Options {
     pub date_format: String,
     /// Build the search index and the search page.
     pub search: bool,
-    /// Briefs per search index shard (see `search`), if not chosen by the site's size: shards
-    /// are indexed in parallel and with bounded memory, and the search page queries them all.
+    /// Briefs per search index shard; `None`: an eighth of the briefs, 250 to 1,000 (see
+    /// `search::shard_size`). Shards are indexed in parallel and with bounded memory, and the
+    /// search page queries them all.
     pub search_shard_size: Option<usize>,
 }
 

@@ -55,9 +55,10 @@ pub fn shard_size(configured: Option<usize>, briefs: usize) -> usize {
         .max(1)
 }
 
-/// How many shards are indexed at once: one per core, but at most one per four shards, so
-/// that no more than a quarter of a site's briefs are in Pagefind's memory at a time. With
-/// fewer than eight shards the other cores render the pages meanwhile.
+/// How many shards are indexed at once: one per four shards (at least one), at most one per
+/// core. From four shards on, no more than a quarter of a site's briefs are then in
+/// Pagefind's memory at a time; with fewer than eight shards the other cores render the pages
+/// meanwhile.
 fn indexing_threads(shards: usize, cores: usize) -> usize {
     (shards / 4).clamp(1, cores.max(1))
 }
@@ -79,9 +80,9 @@ const SHARD_FILTER: &str = "shard";
 /// The briefs (newest first) are cut into shards of [`shard_size`] in order, so shard 0
 /// holds the newest. Shard 0 is a whole Pagefind bundle under `pagefind/`; each other shard
 /// keeps only its index under `pagefind/shard-N/`, which the search page merges with
-/// `mergeIndex` (it shares the first shard's WebAssembly). Shards are indexed by as many
-/// threads as there are cores, but their number and content depend only on the briefs: the
-/// output is the same on any machine.
+/// `mergeIndex` (it shares the first shard's WebAssembly). Shards are indexed by
+/// [`indexing_threads`], but their number and content depend only on the briefs and the
+/// config: the output is the same on any machine.
 pub fn index_site(site: &Site, stop: &AtomicBool, put: &Put<'_>) -> Result<(), Diagnostic> {
     let briefs = site.briefs.len();
     let size = shard_size(site.config.options.search_shard_size, briefs);

@@ -292,7 +292,9 @@ fn every_kind_of_edit_matches_a_full_build() {
         "templates/tracker_row.html",
         "<tr data-row=\"{{ c.id }}\"><td>{{ c.status.label }}</td></tr>",
     );
-    step(&site, &mut rb, &["templates/tracker_row.html"]);
+    let u = step(&site, &mut rb, &["templates/tracker_row.html"]);
+    // It is the tracker's alone: no other page is rendered again.
+    assert_eq!(u.rendered, 1, "{:?}", u.changed);
     site.brief(
         "c",
         &brief_front("C", "2025-03-01", "jp", "  - id: c1\n    status: stalled"),
@@ -329,6 +331,30 @@ fn every_kind_of_edit_matches_a_full_build() {
         &common::CONFIG.replace("per_page = 2", "per_page = 3"),
     );
     step(&site, &mut rb, &["accord.toml"]);
+}
+
+#[test]
+fn a_tracker_row_that_queries_the_site_is_not_kept_between_rebuilds() {
+    let site = site();
+    // Each row lists Japan's briefs: a new title of one must reach the rows of commitments
+    // that brief does not name (c2 is only in B).
+    site.write(
+        "templates/tracker_row.html",
+        r#"<tr data-row="{{ c.id }}"><td>{% for b in get_briefs(party="jp") %}{{ b.title }};{% endfor %}</td></tr>"#,
+    );
+    let mut rb = Rebuilder::new(options(&site));
+    rb.build_all().unwrap();
+    site.brief(
+        "a",
+        &brief_front(
+            "A, renamed",
+            "2025-01-01",
+            "us, jp",
+            "  - id: c1\n    text: Meet often.\n    by: [us, jp]\n    topic: defense",
+        ),
+        "Body of A with [[jp]].",
+    );
+    step(&site, &mut rb, &["content/briefs/a.md"]);
 }
 
 #[test]

@@ -23,7 +23,7 @@ mod scope;
 
 use scope::{
     Scope, pages_querying_the_site, pages_touched_by_content, pages_touched_by_patch,
-    pages_using_templates,
+    pages_using_templates, templates_querying_the_site,
 };
 
 /// Phase timings on stderr when `ACCORD_TRACE` is set, for performance work.
@@ -284,6 +284,10 @@ impl Rebuilder {
                         .map(|(i, _)| old.site.briefs[*i].slug.as_str());
                     self.exports
                         .forget(&old.site, replaced, &patched.commitments);
+                    if templates_querying_the_site(&old.theme).next().is_some() {
+                        // A kept row of the tracker may show any brief through a query.
+                        self.exports.forget_rows();
+                    }
                     let mut scope = pages_touched_by_patch(&old.site, &patched);
                     scope.add(pages_querying_the_site(&old.pages, &old.theme));
                     let jobs: Vec<Page> = old

@@ -7,7 +7,7 @@ use crate::content::{self, SourceKind};
 use crate::model::Site;
 use crate::render::exports::{self, Export};
 use crate::render::feeds::{FEED_ENTRIES, FeedFormat, FeedOf};
-use crate::render::{Page, Theme};
+use crate::render::{Page, PageKind, Theme};
 use crate::urls::site_path;
 
 /// Pages showing what a patched brief changed. Its structure is the same (same parties,
@@ -154,7 +154,12 @@ impl Scope {
 /// Pages whose templates query the site (`get_briefs()`...): they may show anything, so any
 /// content change re-renders them; all pages when such a template is shared.
 pub(super) fn pages_querying_the_site(pages: &[Page], theme: &Theme) -> Option<BTreeSet<String>> {
-    let querying = theme
+    pages_of_templates(templates_querying_the_site(theme), pages, theme)
+}
+
+/// The theme's templates that call a query function.
+pub(super) fn templates_querying_the_site(theme: &Theme) -> impl Iterator<Item = &str> {
+    theme
         .templates
         .iter()
         .filter(|(_, text, _)| {
@@ -162,8 +167,7 @@ pub(super) fn pages_querying_the_site(pages: &[Page], theme: &Theme) -> Option<B
                 .iter()
                 .any(|f| text.contains(f))
         })
-        .map(|(name, _, _)| name.as_str());
-    pages_of_templates(querying, pages, theme)
+        .map(|(name, _, _)| name.as_str())
 }
 
 /// Pages rendered with a changed template.
@@ -198,18 +202,22 @@ fn pages_of_templates<'a>(
     let mut out = BTreeSet::new();
     for name in names {
         let quoted = format!("\"{name}\"");
-        let shared = !page_templates.contains(name)
-            || theme
-                .templates
-                .iter()
-                .any(|(other, text, _)| other != name && text.contains(&quoted));
-        if shared {
+        let named_by_others = theme
+            .templates
+            .iter()
+            .any(|(other, text, _)| other != name && text.contains(&quoted));
+        // The tracker's row template is rendered for the tracker alone.
+        let is_row = name == crate::render::TRACKER_ROW_TEMPLATE;
+        if named_by_others || !(is_row || page_templates.contains(name)) {
             return None;
         }
         out.extend(
             pages
                 .iter()
-                .filter(|p| p.template == name)
+                .filter(|p| match is_row {
+                    true => matches!(p.kind, PageKind::Commitments),
+                    false => p.template == name,
+                })
                 .map(|p| p.path.clone()),
         );
     }

@@ -20,6 +20,7 @@ use tera::{Context, Tera};
 
 pub use pages::{Page, PageKind, pages};
 pub use theme::{TemplateOrigin, Theme};
+pub use tracker::ROW_TEMPLATE as TRACKER_ROW_TEMPLATE;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::Site;

@@ -32,7 +32,7 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/commitments.html"),
     ),
     (
-        "tracker_row.html",
+        super::TRACKER_ROW_TEMPLATE,
         include_str!("../../templates/tracker_row.html"),
     ),
     ("person.html", include_str!("../../templates/person.html")),

@@ -37,7 +37,7 @@ pub(super) fn insert(
             }
         })
         .collect();
-    let rows: Vec<Value> = commitments
+    let rows: Vec<TeraResult<Value>> = commitments
         .par_iter()
         .zip(&values)
         .map(|(c, value)| {
@@ -47,7 +47,9 @@ pub(super) fn insert(
                 None => make(),
             }
         })
-        .collect::<TeraResult<_>>()?;
+        .collect();
+    // The first failing row in the table's order, whichever thread failed first.
+    let rows: Vec<Value> = rows.into_iter().collect::<TeraResult<_>>()?;
     let overdue = commitments
         .iter()
         .filter(|c| c.is_overdue(site.today, &site.config))

@@ -160,17 +160,16 @@ async fn file_response(
 /// The site's own `404.html` when it has one, else a short page; either way with the reload
 /// script, so a page that appears later shows up by itself.
 fn not_found(served: &Served) -> Response<Body> {
-    let page = match served.output.content("404.html") {
-        Some(Content::Bytes(b)) => b.to_vec(),
+    let page: &[u8] = match served.output.content("404.html") {
+        Some(Content::Bytes(b)) => b,
         _ => b"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Not found</title></head>\
-<body><main><h1>Not found</h1><p>No page of this site has this address (yet). This tab reloads when it appears.</p></main></body></html>"
-            .to_vec(),
+<body><main><h1>Not found</h1><p>No page of this site has this address (yet). This tab reloads when it appears.</p></main></body></html>",
     };
     Response::builder()
         .status(StatusCode::NOT_FOUND)
         .header(header::CONTENT_TYPE, "text/html; charset=utf-8")
         .body(Body::from(reload::inject(
-            &page,
+            page,
             &served.prefix,
             served.version,
         )))
