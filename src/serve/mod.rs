@@ -342,34 +342,26 @@ fn rebuild_loop(
 
 /// The brief pages of a build, to index for search.
 struct IndexJob {
-    records: Vec<crate::search::Record>,
+    /// `None` with search off: the job clears the bundle a build with search left. The records
+    /// are finished on the indexing thread (see `search::UnfinishedRecords`).
+    records: Option<crate::search::UnfinishedRecords>,
     language: String,
     shard_size: usize,
-    enabled: bool,
 }
 
 fn send_index_job(indexer: &mpsc::Sender<IndexJob>, rebuilder: &Rebuilder) {
     if let Some(site) = rebuilder.site() {
-        // With search off, an empty job clears the bundle a build with search left.
-        let records = if site.config.options.search {
-            match crate::search::records(site) {
-                Ok(records) => records,
-                Err(e) => {
-                    eprintln!("{}", Diagnostics::from(e));
-                    return;
-                }
-            }
-        } else {
-            Vec::new()
-        };
         let _ = indexer.send(IndexJob {
-            records,
+            records: site
+                .config
+                .options
+                .search
+                .then(|| crate::search::records(site)),
             language: site.config.language.clone(),
             shard_size: crate::search::shard_size(
                 site.config.options.search_shard_size,
                 site.briefs.len(),
             ),
-            enabled: site.config.options.search,
         });
     }
 }
@@ -386,15 +378,18 @@ fn spawn_indexer(shared: Arc<Shared>) -> mpsc::Sender<IndexJob> {
                 while let Ok(newer) = rx.try_recv() {
                     job = newer;
                 }
-                if !job.enabled {
+                let Some(records) = job.records else {
                     let mut guard = match shared.search.write() {
                         Ok(g) => g,
                         Err(poisoned) => poisoned.into_inner(),
                     };
                     *guard = Arc::new(Output::new());
                     continue;
-                }
-                match crate::search::index_records(job.records, &job.language, job.shard_size) {
+                };
+                let indexed = records.finish().and_then(|records| {
+                    crate::search::index_records(records, &job.language, job.shard_size)
+                });
+                match indexed {
                     Ok(files) => {
                         let mut output = Output::new();
                         let mut errors = Diagnostics::new();
