@@ -118,8 +118,9 @@ pub struct Rebuilder {
     /// Changes since the last good build: after a failed build they are applied again with the
     /// next change, so the pages they touch are not left stale.
     pending: Change,
-    /// The data exports' entries, so that a patch re-serializes only those it touched.
-    exports: crate::render::memo::Memo,
+    /// The data exports' entries and the tracker's rows, so that a patch redoes only those it
+    /// touched.
+    memo: crate::render::memo::Memo,
 }
 
 impl Rebuilder {
@@ -131,7 +132,7 @@ impl Rebuilder {
             options,
             sources: None,
             cache: ModelCache::default(),
-            exports: Default::default(),
+            memo: Default::default(),
             stages: None,
             output: None,
             pending: Change::default(),
@@ -169,8 +170,8 @@ impl Rebuilder {
 
     /// Everything anew (the first build, a configuration change, a rescan).
     fn full_build(&mut self, sources: &Sources) -> Result<Stages, Diagnostics> {
-        self.exports.clear();
-        Stages::run(sources, &self.options, &mut self.cache, Some(&self.exports))
+        self.memo.clear();
+        Stages::run(sources, &self.options, &mut self.cache, Some(&self.memo))
     }
 
     fn apply_pending(&mut self, change: &Change) -> Result<Update, Diagnostics> {
@@ -282,11 +283,10 @@ impl Rebuilder {
                         .replaced
                         .iter()
                         .map(|(i, _)| old.site.briefs[*i].slug.as_str());
-                    self.exports
-                        .forget(&old.site, replaced, &patched.commitments);
+                    self.memo.forget(&old.site, replaced, &patched.commitments);
                     if templates_querying_the_site(&old.theme).next().is_some() {
                         // A kept row of the tracker may show any brief through a query.
-                        self.exports.forget_rows();
+                        self.memo.forget_rows();
                     }
                     let mut scope = pages_touched_by_patch(&old.site, &patched);
                     scope.add(pages_querying_the_site(&old.pages, &old.theme));
@@ -312,11 +312,11 @@ impl Rebuilder {
             }
         }
         if content_changed {
-            self.exports.clear();
+            self.memo.clear();
         }
         if templates_changed {
             // The tracker's rows are rendered HTML (the other kept entries are data).
-            self.exports.forget_rows();
+            self.memo.forget_rows();
         }
         let site = if content_changed {
             let config = old.site.config.clone();
@@ -410,7 +410,7 @@ impl Rebuilder {
         removed: Vec<String>,
         trace: &mut Trace,
     ) -> Result<Redone, (Diagnostics, Option<Stages>)> {
-        let rendered = render::render_pages(&site, &theme, &tera, &jobs, Some(&self.exports))
+        let rendered = render::render_pages(&site, &theme, &tera, &jobs, Some(&self.memo))
             .map_err(|e| (build::sorted(e), None))?;
         trace.mark(&format!("render {} pages", rendered.len()));
         let count = rendered.len();

@@ -35,7 +35,7 @@ impl Memo {
         self.forget_rows();
     }
 
-    /// Forget the tracker's rows: a template changed.
+    /// Forget the tracker's rows: a template changed, or one may show any brief in a row.
     pub fn forget_rows(&self) {
         if let Ok(mut rows) = self.rows.lock() {
             rows.clear();
