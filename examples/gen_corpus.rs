@@ -3,8 +3,9 @@
 //! `cargo run --release --example gen_corpus -- --briefs 10000 --out /dev/shm/corpus`
 //! writes an Accord site: 60 parties, 30 topics, and N briefs of 600-900 words with headings,
 //! paragraphs, a list, a table, a quotation, links and footnotes; 2-5 parties, 2-4 topics,
-//! people, and 2-6 commitments whose ids recur across briefs with changing status. The same
-//! arguments always give the same files.
+//! people, and 2-6 commitments, about 2.4 new commitment ids a brief, updated with changing
+//! status the same day or years later. Three briefs a day, some with times (see
+//! [`for_each_brief`]). The same arguments always give the same files.
 //!
 //! `--hugo DIR` also writes the same briefs as a Hugo site (see [`generate_hugo`]), for
 //! `benches/compare.sh`; either of `--out` and `--hugo` may be given alone.
@@ -217,6 +218,8 @@ pub struct Mention {
 pub struct Brief {
     pub index: usize,
     pub date: jiff::civil::Date,
+    /// The time of day written after the date, if any (`13:30:00`, `12:00:00+08:00`).
+    pub time: Option<&'static str>,
     pub title: String,
     pub summary: String,
     pub event: String,
@@ -246,7 +249,11 @@ impl Brief {
     fn front_matter(&self) -> String {
         let mut fm = String::new();
         let _ = writeln!(fm, "title: {}", self.title);
-        let _ = writeln!(fm, "date: {}", self.date);
+        match self.time {
+            Some(time) => writeln!(fm, "date: {}T{time}", self.date),
+            None => writeln!(fm, "date: {}", self.date),
+        }
+        .ok();
         let _ = writeln!(fm, "summary: {}", self.summary);
         let _ = writeln!(fm, "event: {}", self.event);
         let _ = writeln!(fm, "location: {}", self.location);
@@ -323,25 +330,109 @@ pub fn hugo_markdown(body: &str) -> String {
     out
 }
 
-/// Every brief of a corpus of `briefs`, in order, handed to `each`. The same `briefs` always
-/// gives the same briefs.
+/// The times of a day's three briefs, by the day's pattern (see [`for_each_brief`]).
+const TIMES: [[Option<&str>; 3]; 3] = [
+    [None, None, None],
+    [Some("09:00:00"), Some("13:30:00"), Some("17:45:00")],
+    [
+        Some("08:30:00+08:00"),
+        Some("12:00:00+08:00"),
+        Some("16:15:00+08:00"),
+    ],
+];
+
+/// Which commitments one brief names: new ids (defined there) and updates of earlier ones,
+/// some made earlier the same day, most months or years before.
+struct Commitments {
+    /// Ids defined so far.
+    count: usize,
+    /// Ids defined today, by the day's briefs so far.
+    defined_today: Vec<usize>,
+    /// Ids updated today: on a day without times, a second update of one id the same day
+    /// would give two statuses that nothing orders (an error), so there is none.
+    updated_today: Vec<usize>,
+}
+
+impl Commitments {
+    fn new_day(&mut self) {
+        self.defined_today.clear();
+        self.updated_today.clear();
+    }
+
+    /// The ids of one brief: `(id, defines)`. About 60 % of mentions define a new id, so a
+    /// brief brings 2.4 new ids on average; a third of the rest update an id defined earlier
+    /// that day when there is one.
+    fn pick(&mut self, rng: &mut Rng, n: usize, timed: bool) -> Vec<(usize, bool)> {
+        let mut out: Vec<(usize, bool)> = Vec::with_capacity(n);
+        while out.len() < n {
+            let taken = |id: usize, out: &[(usize, bool)]| out.iter().any(|&(o, _)| o == id);
+            let update = if self.count > 0 && rng.below(5) >= 3 {
+                let same_day = !self.defined_today.is_empty() && rng.below(3) == 0;
+                (0..4).find_map(|_| {
+                    let id = if same_day {
+                        self.defined_today[rng.below(self.defined_today.len())]
+                    } else {
+                        rng.below(self.count)
+                    };
+                    let free = timed || !self.updated_today.contains(&id);
+                    (free && !taken(id, &out)).then_some(id)
+                })
+            } else {
+                None
+            };
+            match update {
+                Some(id) => {
+                    self.updated_today.push(id);
+                    out.push((id, false));
+                }
+                None => {
+                    let id = self.count;
+                    self.count += 1;
+                    self.defined_today.push(id);
+                    out.push((id, true));
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Every brief of a corpus of `briefs`, handed to `each` in the order written (oldest first).
+/// The same `briefs` always gives the same briefs.
+///
+/// Three briefs a day, ending in 2025, as a desk writes them: days alternate between dates
+/// alone, times without an offset and times with `+08:00`. On days without times the file
+/// names run against the order of writing (the morning's brief has the largest name), so
+/// Accord's same-moment rule (a brief giving a commitment's text comes first) is what puts
+/// a same-day update after its announcement.
 pub fn for_each_brief(
     briefs: usize,
     mut each: impl FnMut(Brief) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
     let mut rng = Rng(0x5EED_ACC0);
-    // Commitments recur: a pool of a third as many ids as briefs (at least 10).
-    let pool = (briefs / 3).max(10);
-    let mut defined = vec![false; pool];
-    // One brief a day, ending in 2025: dates alone give the order, as the generator assumes
-    // when it defines each commitment in its first brief.
+    let mut ids = Commitments {
+        count: 0,
+        defined_today: Vec::new(),
+        updated_today: Vec::new(),
+    };
+    let days = briefs.div_ceil(3);
     let start = jiff::civil::date(2025, 1, 1)
-        .checked_sub(jiff::Span::new().days(briefs as i64))
+        .checked_sub(jiff::Span::new().days(days as i64))
         .unwrap_or(jiff::civil::date(1800, 1, 1));
     for i in 0..briefs {
+        let (day, k) = (i / 3, i % 3);
+        if k == 0 {
+            ids.new_day();
+        }
         let date = start
-            .checked_add(jiff::Span::new().days(i as i64))
+            .checked_add(jiff::Span::new().days(day as i64))
             .unwrap_or(start);
+        let time = TIMES[day % 3][k];
+        let index = if time.is_none() && 3 * day + 2 < briefs {
+            3 * day + 2 - k
+        } else {
+            i
+        };
         let n_parties = rng.between(2, 5);
         let parties: Vec<String> = rng
             .pick(PARTIES, n_parties)
@@ -351,7 +442,10 @@ pub fn for_each_brief(
         let n_topics = rng.between(2, 4);
         let topic_indexes = rng.pick(TOPICS, n_topics);
         let topics: Vec<String> = topic_indexes.iter().map(|&t| topic_id(t)).collect();
-        let title = format!("Brief {i}, {}", sentence(&mut rng, 5).trim_end_matches('.'));
+        let title = format!(
+            "Brief {index}, {}",
+            sentence(&mut rng, 5).trim_end_matches('.')
+        );
         let summary = sentence(&mut rng, 20);
         let location = format!("City {}", rng.below(200));
         let people = parties
@@ -365,36 +459,34 @@ pub fn for_each_brief(
             .collect();
         let n_commitments = rng.between(2, 6);
         let mut commitments = Vec::with_capacity(n_commitments);
-        for c in rng.pick(pool, n_commitments) {
+        for (c, defines) in ids.pick(&mut rng, n_commitments, time.is_some()) {
             let status = STATUSES[rng.below(STATUSES.len())];
-            let definition = (!defined[c]).then(|| {
-                defined[c] = true;
-                Definition {
-                    text: sentence(&mut rng, 10),
-                    by: parties[..2].to_vec(),
-                    topic: topics[0].clone(),
-                }
+            let definition = defines.then(|| Definition {
+                text: sentence(&mut rng, 10),
+                by: parties[..2].to_vec(),
+                topic: topics[0].clone(),
             });
             commitments.push(Mention {
-                id: format!("c{c:05}"),
+                id: format!("c{c:06}"),
                 status,
                 definition,
             });
         }
         let body = body(&mut rng, registry_index(&parties[0]), topic_indexes[0]);
         each(Brief {
-            index: i,
+            index,
             date,
+            time,
             title,
             summary,
-            event: format!("Meeting {i}"),
+            event: format!("Meeting {index}"),
             location,
             parties,
             people,
             topics,
             commitments,
-            source_title: format!("Readout {i}"),
-            source_url: format!("https://example.org/readout/{i}"),
+            source_title: format!("Readout {index}"),
+            source_url: format!("https://example.org/readout/{index}"),
             body,
         })?;
     }

@@ -88,6 +88,8 @@ pub struct Diagnostic {
     pub help: Option<String>,
     /// Other places involved, e.g. the first definition of a duplicate.
     pub related: Vec<(SourceFile, Range<usize>, String)>,
+    /// What else this problem explains (errors it keeps from being reported, ...).
+    pub notes: Vec<String>,
 }
 
 impl Diagnostic {
@@ -102,6 +104,7 @@ impl Diagnostic {
             label: String::new(),
             help: None,
             related: Vec::new(),
+            notes: Vec::new(),
         }
     }
 
@@ -113,6 +116,7 @@ impl Diagnostic {
             label: String::new(),
             help: None,
             related: Vec::new(),
+            notes: Vec::new(),
         }
     }
 
@@ -124,6 +128,7 @@ impl Diagnostic {
             label: String::new(),
             help: None,
             related: Vec::new(),
+            notes: Vec::new(),
         }
     }
 
@@ -139,6 +144,11 @@ impl Diagnostic {
 
     pub fn with_help_opt(mut self, help: Option<String>) -> Self {
         self.help = help;
+        self
+    }
+
+    pub fn with_note(mut self, note: impl Into<String>) -> Self {
+        self.notes.push(note.into());
         self
     }
 
@@ -176,6 +186,9 @@ impl Diagnostic {
             && let Some(help) = &self.help
         {
             out.push_str(&format!("  = help: {help}\n"));
+        }
+        for note in &self.notes {
+            out.push_str(&format!("  = note: {note}\n"));
         }
         out
     }

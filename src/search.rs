@@ -407,7 +407,10 @@ fn unfinished(site: &Site, b: &Brief) -> Unfinished {
             ),
         ]),
         filters,
-        sort: BTreeMap::from([("date".to_string(), b.date.to_string())]),
+        sort: BTreeMap::from([(
+            "date".to_string(),
+            crate::model::Moment::datetime(b.date, b.time),
+        )]),
     };
     Unfinished {
         record,

@@ -214,6 +214,70 @@ fn accord_builds_the_corpus() {
     );
 }
 
+/// The corpus is written the way desks write (three briefs a day, 2-6 commitments each, about
+/// 2.4 new ids a brief, updates the same day and years later), and Accord builds it as
+/// generated: same-day updates whose file names sort before their announcement's included.
+#[test]
+fn the_corpus_is_a_desks_archive_and_builds_as_generated() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    // Over a year of briefs, so that some updates come more than a year later.
+    let n = 1200;
+    gen_corpus::generate(&root, n).unwrap();
+    let all = briefs(&root.join("content"));
+    let day = |f: &Front| f.date[..10].to_string();
+    // Where each id is defined: (date as written, file stem).
+    let mut defined: BTreeMap<String, (String, String)> = BTreeMap::new();
+    for (stem, (front, _)) in &all {
+        for m in front.commitments.iter().filter(|m| m.text.is_some()) {
+            let first = defined.insert(m.id.clone(), (front.date.clone(), stem.clone()));
+            assert!(first.is_none(), "{} defined twice", m.id);
+        }
+    }
+    let (mut same_day_name_first, mut same_day_name_after, mut years_later) = (0, 0, 0);
+    let mut per_day: BTreeMap<String, usize> = BTreeMap::new();
+    for (stem, (front, _)) in &all {
+        *per_day.entry(day(front)).or_default() += 1;
+        assert!((2..=6).contains(&front.commitments.len()), "{stem}");
+        for m in front.commitments.iter().filter(|m| m.text.is_none()) {
+            let (date, by) = &defined[&m.id];
+            if date[..10] == front.date[..10] {
+                if stem < by {
+                    same_day_name_first += 1;
+                } else {
+                    same_day_name_after += 1;
+                }
+            } else {
+                let from: jiff::civil::Date = date[..10].parse().unwrap();
+                let to: jiff::civil::Date = front.date[..10].parse().unwrap();
+                if (to - from).get_days() > 365 {
+                    years_later += 1;
+                }
+            }
+        }
+    }
+    let ids_per_brief = defined.len() as f64 / n as f64;
+    assert!(
+        (2.2..2.6).contains(&ids_per_brief),
+        "{ids_per_brief} ids a brief"
+    );
+    assert!(per_day.values().all(|&k| k <= 3) && per_day.len() == n / 3);
+    eprintln!(
+        "same day: {same_day_name_first} named first, {same_day_name_after} after; {years_later} years later"
+    );
+    assert!(same_day_name_first > 5, "{same_day_name_first}");
+    assert!(same_day_name_after > 5, "{same_day_name_after}");
+    // Updates pick any earlier id: at 1,200 briefs (400 days) few reach back over a year.
+    assert!(years_later > 0, "{years_later}");
+    assert!(all.values().any(|(f, _)| f.date.ends_with("+08:00")));
+    assert!(all.values().any(|(f, _)| f.date.len() == 19));
+
+    let run = common::run_in(&root, &["build", "--quiet"]);
+    assert!(run.ok(), "build failed:\n{}", run.stderr);
+    let tracker = fs::read_to_string(root.join("public/commitments/index.html")).unwrap();
+    assert_eq!(tracker.matches("<tr").count() - 1, defined.len());
+}
+
 #[test]
 fn the_floor_renders_every_brief() {
     let dir = tempfile::tempdir().unwrap();

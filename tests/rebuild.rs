@@ -817,15 +817,11 @@ mod regressions {
             "D",
         );
         step(&site, &mut rb, &["content/briefs/d.md"]);
-        // Same date: move changes tie order (path), so the latest status changes.
+        // Same date: a move changes the tie order (path), so the timeline's order changes.
+        // (Two same-date statuses for c1 would be an error: nothing orders them.)
         site.brief(
             "e",
-            &front(
-                "E",
-                "2025-04-01",
-                "us",
-                "  - id: c1\n    status: in-progress",
-            ),
+            &front("E", "2025-04-01", "us", "  - id: c1\n    note: Seen again."),
             "E",
         );
         step(&site, &mut rb, &["content/briefs/e.md"]);
@@ -892,4 +888,54 @@ mod regressions {
         rb.apply(&ch(&["content/briefs/d.md"])).unwrap();
         chk(&rb);
     }
+}
+
+/// Two briefs of one date naming a commitment, one without a status: a status edit in
+/// `serve` that makes their order ambiguous is the same error as in a full build, and the
+/// edit that resolves it (a time) rebuilds to what a full build gives.
+#[test]
+fn a_status_edit_that_makes_a_same_day_order_ambiguous_is_an_error() {
+    let site = site();
+    site.brief(
+        "g",
+        &brief_front(
+            "G",
+            "2025-03-01",
+            "jp",
+            "  - id: c1\n    note: Same day as C.",
+        ),
+        "Body of G.",
+    );
+    let mut rb = Rebuilder::new(options(&site));
+    rb.build_all().unwrap();
+    let good = rb.output().unwrap().clone();
+    // G now gives a status that differs from C's, on C's date.
+    site.brief(
+        "g",
+        &brief_front("G", "2025-03-01", "jp", "  - id: c1\n    status: stalled"),
+        "Body of G.",
+    );
+    let err = rb
+        .apply(&Change {
+            paths: ["content/briefs/g.md".to_string()].into(),
+            rescan: false,
+        })
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("give commitment `c1` different statuses"),
+        "{err}"
+    );
+    assert!(rb.output().unwrap().diff(&good).is_empty());
+    site.brief(
+        "g",
+        &brief_front(
+            "G",
+            "2025-03-01T18:00",
+            "jp",
+            "  - id: c1\n    status: stalled",
+        ),
+        "Body of G.",
+    );
+    step(&site, &mut rb, &["content/briefs/g.md"]);
 }

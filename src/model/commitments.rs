@@ -16,6 +16,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics, suggestion};
 pub struct Dated<'a> {
     pub index: BriefIndex,
     pub date: Date,
+    pub time: Option<super::TimeOfDay>,
     pub doc: &'a Doc<RawBrief>,
 }
 
@@ -25,17 +26,25 @@ pub struct Known<'a> {
     pub topics: &'a BTreeMap<String, ()>,
 }
 
+/// What [`assemble`] makes.
+pub struct Assembled {
+    pub commitments: BTreeMap<String, Commitment>,
+    pub mentions: BTreeMap<BriefIndex, Vec<Mention>>,
+    /// Commitments that could not be defined because the brief defining them could not be
+    /// placed, with the source paths of the briefs naming them, whose errors were not reported.
+    pub quieted: BTreeMap<String, Vec<String>>,
+}
+
 /// Build every commitment and each brief's mentions. `briefs` must be in chronological order.
+/// `unplaced` holds the ids named by briefs that could not be read or placed.
 pub fn assemble(
     briefs: &[Dated],
     config: &Config,
     known: &Known,
     unplaced: &BTreeSet<String>,
     errors: &mut Diagnostics,
-) -> (
-    BTreeMap<String, Commitment>,
-    BTreeMap<BriefIndex, Vec<Mention>>,
-) {
+) -> Assembled {
+    let mut quieted: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let mut commitments: BTreeMap<String, Commitment> = BTreeMap::new();
     // Where each commitment's text was defined, for the "two different texts" error.
     let mut defined_at: BTreeMap<String, &Dated> = BTreeMap::new();
@@ -63,6 +72,10 @@ pub fn assemble(
                     // Its definition may be in a brief that could not be placed (bad date).
                     let quiet = unplaced.contains(id);
                     let Some(c) = define(brief, raw, config, errors, quiet) else {
+                        if quiet {
+                            let naming = quieted.entry(id.clone()).or_default();
+                            naming.push(brief.doc.file.path.clone());
+                        }
                         continue;
                     };
                     defined_at.insert(id.clone(), brief);
@@ -91,6 +104,7 @@ pub fn assemble(
             entry.timeline.push(TimelineEntry {
                 brief: brief.index,
                 date: brief.date,
+                time: brief.time,
                 status: status.clone(),
                 status_given,
                 note: raw.note.clone(),
@@ -107,7 +121,11 @@ pub fn assemble(
             });
         }
     }
-    (commitments, mentions)
+    Assembled {
+        commitments,
+        mentions,
+        quieted,
+    }
 }
 
 /// The first mention of an id: it must say what was committed and by whom.
@@ -366,5 +384,9 @@ pub fn date_error(
         value,
         format!("`{field}: {}` is not a date: {msg}", value.value),
     )
-    .with_help("write dates as YYYY-MM-DD, e.g. `2025-07-11`")
+    .with_help(if field == "date" {
+        "write the date as YYYY-MM-DD, with a time if you like: `2025-07-11`, `2025-07-11T14:30` or `2025-07-11T14:30+08:00`"
+    } else {
+        "write dates as YYYY-MM-DD, e.g. `2025-07-11`"
+    })
 }

@@ -118,6 +118,31 @@ pub fn patch_briefs(
     if !errors.is_empty() {
         return Err(errors);
     }
+    // Between two briefs of one moment that only update a commitment, a status edit can
+    // make their order ambiguous, which only the whole site's ordering checks. (The first
+    // brief of a timeline defines the commitment, and comes first by rule, unless the other
+    // brief repeats its text.)
+    let gives_text = |brief: super::BriefIndex, id: &str| {
+        cache
+            .in_site
+            .get(&site.briefs[brief].source)
+            .is_some_and(|d| {
+                d.raw
+                    .commitments
+                    .iter()
+                    .any(|c| c.id.value == id && c.text.is_some())
+            })
+    };
+    let order_may_matter = |id: &String| {
+        site.commitments.get(id).is_some_and(|c| {
+            c.timeline.windows(2).enumerate().any(|(i, w)| {
+                w[0].moment() == w[1].moment() && (i > 0 || gives_text(w[1].brief, id))
+            })
+        })
+    };
+    if replay.iter().any(order_may_matter) {
+        return Ok(None);
+    }
     let parties: BTreeMap<String, ()> = site.parties.keys().map(|k| (k.clone(), ())).collect();
     let topics: BTreeMap<String, ()> = site.topics.keys().map(|k| (k.clone(), ())).collect();
     let known = Known {

@@ -10,12 +10,12 @@ use rayon::prelude::*;
 use super::bodies::{Refs, check_brief_bodies, render_bodies};
 use super::commitments::{self, Dated, Known, date_error};
 use super::registry::{self, Doc, id_of, invalid_id_help, is_valid_id, parse_doc, unknown_id};
-use super::{Brief, Markdown, PersonMention, Site, Source};
-use super::{links, people};
+use super::{Brief, Markdown, Moment, PersonMention, Site, Source, TimeOfDay};
+use super::{links, order, people};
 use crate::config::Config;
 use crate::content::Sources;
 use crate::content::raw::{BRIEF_FIELDS, RawBrief};
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagnostics::{Diagnostic, Diagnostics, SourceFile};
 use crate::urls::{Urls, site_path};
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -46,11 +46,18 @@ pub(super) struct CachedBrief {
 
 /// A brief whose own fields are valid, before it has its place in the site.
 pub(super) struct Checked {
-    doc: Arc<Doc<RawBrief>>,
+    pub(super) doc: Arc<Doc<RawBrief>>,
     slug: String,
     date: Date,
+    time: Option<TimeOfDay>,
     updated: Option<Date>,
     aliases: Vec<String>,
+}
+
+impl Checked {
+    pub(super) fn moment(&self) -> Moment {
+        Moment::new(self.date, self.time)
+    }
 }
 
 /// Build the site model, reporting every problem found. `cache` holds the parses and bodies
@@ -100,18 +107,17 @@ fn resolve_with(
         topics: &known_topics,
     };
 
-    let brief_docs = parse_briefs(&sources.briefs, cache.as_deref_mut(), &mut errors);
-    let mut checked: Vec<Checked> = brief_docs
+    let mut unparsed = Vec::new();
+    let brief_docs = parse_briefs(&sources.briefs, cache.as_deref_mut(), &mut unparsed);
+    let unparsed_ids: Vec<Vec<String>> = unparsed.iter().map(Unparsed::commitment_ids).collect();
+    let checked: Vec<Checked> = brief_docs
         .iter()
         .filter_map(|doc| check_brief(doc, &known, &mut errors))
         .filter(|b| options.drafts || !b.doc.raw.draft)
         .collect();
-    // Newest first; ties broken by source path so the order never depends on the file system.
-    checked.sort_by(|a, b| {
-        (b.date, b.updated)
-            .cmp(&(a.date, a.updated))
-            .then_with(|| a.doc.file.path.cmp(&b.doc.file.path))
-    });
+    // Newest first, as the site lists them.
+    let mut checked = order::chronological(checked, &mut errors);
+    checked.reverse();
     check_unique_slugs(&checked, &mut errors);
 
     // Oldest first: exactly the reverse of the display order, so "latest" means the same
@@ -123,6 +129,7 @@ fn resolve_with(
         .map(|(index, b)| Dated {
             index,
             date: b.date,
+            time: b.time,
             doc: &b.doc,
         })
         .collect();
@@ -135,9 +142,13 @@ fn resolve_with(
         .filter(|d| !placed.contains(&Arc::as_ptr(d)))
         .filter(|d| options.drafts || !d.raw.draft)
         .flat_map(|d| d.raw.commitments.iter().map(|c| c.id.value.clone()))
+        .chain(unparsed_ids.iter().flatten().cloned())
         .collect();
-    let (commitments, mut mentions) =
-        commitments::assemble(&chronological, &config, &known, &unplaced, &mut errors);
+    let assembled = commitments::assemble(&chronological, &config, &known, &unplaced, &mut errors);
+    let (commitments, mut mentions) = (assembled.commitments, assembled.mentions);
+    for (failed, ids) in unparsed.into_iter().zip(&unparsed_ids) {
+        errors.push(failed.explained(ids, &assembled.quieted));
+    }
 
     let mut parties: BTreeMap<String, super::Party> = party_docs
         .iter()
@@ -205,19 +216,24 @@ fn resolve_with(
 }
 
 /// Parse every brief, reusing the cached parse of files whose text did not change.
-fn parse_briefs(
-    files: &[crate::diagnostics::SourceFile],
+fn parse_briefs<'a>(
+    files: &'a [SourceFile],
     cache: Option<&mut ModelCache>,
-    errors: &mut Diagnostics,
+    unparsed: &mut Vec<Unparsed<'a>>,
 ) -> Vec<Arc<Doc<RawBrief>>> {
     let Some(cache) = cache else {
         let parsed: Vec<Result<Doc<RawBrief>, Diagnostic>> = files
             .par_iter()
             .map(|f| parse_doc(f, BRIEF_FIELDS))
             .collect();
-        return parsed
-            .into_iter()
-            .filter_map(|r| r.map_err(|d| errors.push(d)).ok().map(Arc::new))
+        return files
+            .iter()
+            .zip(parsed)
+            .filter_map(|(file, r)| {
+                r.map_err(|error| unparsed.push(Unparsed { file, error }))
+                    .ok()
+                    .map(Arc::new)
+            })
             .collect();
     };
     let parsed: Vec<Result<Arc<Doc<RawBrief>>, Diagnostic>> = files
@@ -246,11 +262,66 @@ fn parse_briefs(
                 );
                 docs.push(doc);
             }
-            Err(d) => errors.push(d),
+            Err(error) => unparsed.push(Unparsed { file, error }),
         }
     }
     cache.briefs = kept;
     docs
+}
+
+/// A brief whose front matter could not be read, and why.
+struct Unparsed<'a> {
+    file: &'a SourceFile,
+    error: Diagnostic,
+}
+
+impl Unparsed<'_> {
+    /// The commitment ids the file seems to name (`id: x` lines), read leniently: the brief
+    /// that defines a commitment may be the one that failed, and the briefs updating that
+    /// commitment should not each report a second, misleading error.
+    fn commitment_ids(&self) -> Vec<String> {
+        self.file
+            .text
+            .lines()
+            .filter_map(|line| {
+                let line = line.trim_start();
+                let line = line.strip_prefix("- ").unwrap_or(line).trim_start();
+                let value = line
+                    .strip_prefix("id:")
+                    .or_else(|| line.strip_prefix("id ="))?;
+                let value = value.trim().trim_matches(|c| c == '"' || c == '\'');
+                is_valid_id(value).then(|| value.to_string())
+            })
+            .collect()
+    }
+
+    /// The error, with a note naming the briefs whose errors it explains (kept quiet).
+    fn explained(self, ids: &[String], quieted: &BTreeMap<String, Vec<String>>) -> Diagnostic {
+        let mut explains: Vec<(&String, &Vec<String>)> = ids
+            .iter()
+            .filter_map(|id| quieted.get_key_value(id))
+            .collect();
+        explains.dedup_by_key(|(id, _)| *id);
+        let mut error = self.error;
+        for (id, briefs) in explains {
+            let shown: Vec<&str> = briefs.iter().take(3).map(String::as_str).collect();
+            let more = briefs.len().saturating_sub(shown.len());
+            let more = if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            };
+            let others = match briefs.len() {
+                1 => "1 other brief also names".to_string(),
+                n => format!("{n} other briefs also name"),
+            };
+            error = error.with_note(format!(
+                "this brief names commitment `{id}`, which {others} ({}{more}); they are checked once this one can be read",
+                shown.join(", "),
+            ));
+        }
+        error
+    }
 }
 
 /// Bodies of the briefs, checked, or from the cache when neither the file nor the references
@@ -304,7 +375,7 @@ pub(super) fn check_brief(
     errors: &mut Diagnostics,
 ) -> Option<Checked> {
     let raw = &doc.raw;
-    let date = parse_date(&raw.date.value)
+    let when = parse_when(&raw.date.value)
         .map_err(|msg| errors.push(date_error(doc, &raw.date, "date", &msg)))
         .ok();
     let updated = raw.updated.as_ref().and_then(|u| {
@@ -409,10 +480,12 @@ pub(super) fn check_brief(
     }
     // A brief with bad references still goes on to the commitment and body checks, so one
     // build reports all of its problems; the errors already recorded fail the build.
+    let (date, time) = when?;
     Some(Checked {
         doc: doc.clone(),
         slug,
-        date: date?,
+        date,
+        time,
         updated,
         aliases,
     })
@@ -470,6 +543,24 @@ pub fn parse_date(text: &str) -> Result<Date, String> {
         .map_err(|e| e.to_string())
 }
 
+/// A brief's `date:`: a day (`2025-07-11`), or a day and a time (`2025-07-11T14:30`,
+/// `2025-07-11 14:30:00`), with or without a UTC offset (`+08:00`, `Z`). Kept as written.
+pub fn parse_when(text: &str) -> Result<(Date, Option<TimeOfDay>), String> {
+    let text = text.trim();
+    let pieces = jiff::fmt::temporal::Pieces::parse(text).map_err(|e| e.to_string())?;
+    if pieces.time_zone_annotation().is_some() {
+        return Err(
+            "a time zone name is not read here; give the UTC offset instead, e.g. `2025-07-11T14:30+08:00`"
+                .into(),
+        );
+    }
+    let time = pieces.time().map(|time| TimeOfDay {
+        time,
+        offset: pieces.to_numeric_offset(),
+    });
+    Ok((pieces.date(), time))
+}
+
 /// The brief of a checked parse.
 pub(super) fn into_brief(b: Checked, body: &Markdown, commitments: Vec<super::Mention>) -> Brief {
     let path = b.doc.file.path.clone();
@@ -498,6 +589,7 @@ pub(super) fn into_brief(b: Checked, body: &Markdown, commitments: Vec<super::Me
         slug: b.slug,
         title,
         date: b.date,
+        time: b.time,
         updated: b.updated,
         summary,
         event,
@@ -549,6 +641,30 @@ mod tests {
         );
         assert!(parse_date("11/07/2025").is_err());
         assert!(parse_date("2025-02-30").is_err());
+    }
+
+    #[test]
+    fn brief_dates_keep_their_time_and_offset() {
+        let (date, time) = parse_when("2025-07-11").unwrap();
+        assert_eq!((date, time), (jiff::civil::date(2025, 7, 11), None));
+        let (_, time) = parse_when("2025-07-11T14:30").unwrap();
+        let time = time.unwrap();
+        assert_eq!(
+            (time.display(), time.iso()),
+            ("14:30".into(), "14:30".into())
+        );
+        let (date, time) = parse_when("2025-07-11T00:30:15+08:00").unwrap();
+        assert_eq!(date, jiff::civil::date(2025, 7, 11));
+        let time = time.unwrap();
+        assert_eq!(time.display(), "00:30:15 UTC+08:00");
+        assert_eq!(time.iso(), "00:30:15+08:00");
+        assert_eq!(
+            parse_when("2025-07-11 09:00Z").unwrap().1.unwrap().iso(),
+            "09:00Z"
+        );
+        assert!(parse_when("2025-07-11T14:30[Asia/Tokyo]").is_err());
+        assert!(parse_when("11/07/2025").is_err());
+        assert!(parse_when("2025-07-11T25:00").is_err());
     }
 
     #[test]

@@ -112,6 +112,10 @@ pub struct BriefSummary<'a> {
     pub title: &'a str,
     /// `YYYY-MM-DD`; format it with the `date` filter.
     pub date: String,
+    /// The time of day when `date:` gave one, for readers: `14:30`, `14:30 UTC+08:00`.
+    pub time: Option<String>,
+    /// Date and time for a `<time datetime>` attribute: `2025-07-11` or `2025-07-11T14:30+08:00`.
+    pub datetime: String,
     pub updated: Option<String>,
     pub summary: Option<&'a str>,
     pub event: Option<&'a str>,
@@ -361,6 +365,8 @@ impl<'a> Views<'a> {
             url: self.site.urls.path(&site_path::brief(&b.slug)),
             title: &b.title,
             date: b.date.to_string(),
+            time: b.time.map(|t| t.display()),
+            datetime: crate::model::Moment::datetime(b.date, b.time),
             updated: b.updated.map(|d| d.to_string()),
             summary: b.summary.as_deref(),
             event: b.event.as_deref(),

@@ -166,6 +166,9 @@ pub struct BriefEntry<'a> {
     url: String,
     title: &'a str,
     date: String,
+    /// The time of day with its offset, when `date:` gave one (`14:30+08:00`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    time: Option<String>,
     updated: Option<String>,
     summary: Option<&'a str>,
     event: Option<&'a str>,
@@ -204,6 +207,7 @@ pub fn brief_entry<'a>(site: &Site, b: &'a Brief) -> BriefEntry<'a> {
         url: site.urls.absolute(&site_path::brief(&b.slug)),
         title: &b.title,
         date: b.date.to_string(),
+        time: b.time.map(|t| t.iso()),
         updated: b.updated.map(|d| d.to_string()),
         summary: b.summary.as_deref(),
         event: b.event.as_deref(),

@@ -98,11 +98,27 @@ fn absolute_links(html: &str, site: &Site) -> String {
         .replace("src=\"/", &format!("src=\"{origin}/"))
 }
 
-fn updated(briefs: &[&Brief]) -> Option<jiff::civil::Date> {
+/// When a brief was published: its date's time, or the start of the day.
+fn published(b: &Brief) -> FixedDateTime {
+    b.published_rfc3339()
+        .parse()
+        .unwrap_or_else(|_| instant(b.date))
+}
+
+/// When a brief last changed: the day of `updated` if later than its date.
+fn modified(b: &Brief) -> FixedDateTime {
+    match b.updated {
+        Some(u) if u > b.date => instant(u),
+        _ => published(b),
+    }
+}
+
+fn updated(briefs: &[&Brief]) -> FixedDateTime {
     briefs
         .iter()
-        .map(|b| b.updated.unwrap_or(b.date).max(b.date))
+        .map(|b| modified(b))
         .max()
+        .unwrap_or_else(|| instant(jiff::civil::date(1970, 1, 1)))
 }
 
 /// A feed, with each brief's whole body; `Err` if a body no longer renders (see
@@ -133,8 +149,8 @@ fn atom(site: &Site, refs: &Refs, of: &FeedOf) -> Result<String, String> {
             Ok(Entry {
                 title: Text::plain(b.title.clone()),
                 id: url.clone(),
-                updated: instant(b.updated.unwrap_or(b.date).max(b.date)),
-                published: Some(instant(b.date)),
+                updated: modified(b),
+                published: Some(published(b)),
                 authors: vec![author.clone()],
                 links: vec![Link {
                     href: url,
@@ -155,7 +171,7 @@ fn atom(site: &Site, refs: &Refs, of: &FeedOf) -> Result<String, String> {
     let feed = Feed {
         title: Text::plain(of.title(site)),
         id: self_url.clone(),
-        updated: instant(updated(&briefs).unwrap_or(jiff::civil::date(1970, 1, 1))),
+        updated: updated(&briefs),
         authors: vec![author],
         links: vec![
             Link {
@@ -194,14 +210,14 @@ fn json_feed(site: &Site, refs: &Refs, of: &FeedOf) -> Result<String, String> {
                 "url": url,
                 "title": b.title,
                 "content_html": content_html(site, refs, b)?,
-                "date_published": instant(b.date).to_rfc3339(),
+                "date_published": published(b).to_rfc3339(),
                 "tags": b.topics.iter().filter_map(|t| site.topics.get(t)).map(|t| t.name.clone()).collect::<Vec<_>>(),
             });
             if let Some(summary) = &b.summary {
                 item["summary"] = json!(summary);
             }
-            if let Some(u) = b.updated {
-                item["date_modified"] = json!(instant(u.max(b.date)).to_rfc3339());
+            if b.updated.is_some() {
+                item["date_modified"] = json!(modified(b).to_rfc3339());
             }
             Ok(item)
         })

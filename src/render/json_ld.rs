@@ -30,8 +30,11 @@ pub fn brief(site: &Site, b: &Brief, permalink: &str) -> String {
         "headline": b.title,
         "url": permalink,
         "mainEntityOfPage": permalink,
-        "datePublished": b.date.to_string(),
-        "dateModified": b.updated.unwrap_or(b.date).max(b.date).to_string(),
+        "datePublished": crate::model::Moment::datetime(b.date, b.time),
+        "dateModified": match b.updated {
+            Some(u) if u > b.date => u.to_string(),
+            _ => crate::model::Moment::datetime(b.date, b.time),
+        },
         "inLanguage": site.config.language,
         "author": publisher,
         "publisher": publisher,
