@@ -56,6 +56,8 @@ pub struct Options {
     /// `search::shard_size`). Shards are indexed in parallel and with bounded memory, and the
     /// search page queries them all.
     pub search_shard_size: Option<usize>,
+    /// URLs per sitemap file, at most the protocol's 50,000 (see `render::sitemap`).
+    pub sitemap_urls: usize,
 }
 
 impl Default for Options {
@@ -65,6 +67,7 @@ impl Default for Options {
             date_format: "%-d %B %Y".into(),
             search: true,
             search_shard_size: None,
+            sitemap_urls: crate::render::sitemap::MAX_URLS_PER_FILE,
         }
     }
 }
@@ -189,6 +192,20 @@ impl Config {
                     "leave it out to have shards of {} to {} briefs by the site's size, or set a number of briefs per shard",
                     crate::search::MIN_SHARD_SIZE,
                     crate::search::MAX_SHARD_SIZE
+                )),
+            );
+        }
+        let max_urls = crate::render::sitemap::MAX_URLS_PER_FILE;
+        if options.sitemap_urls == 0 || options.sitemap_urls > max_urls {
+            errors.push(
+                at_value(
+                    file,
+                    "sitemap_urls",
+                    &options.sitemap_urls.to_string(),
+                    format!("`sitemap_urls` must be between 1 and {max_urls}"),
+                )
+                .with_help(format!(
+                    "the sitemaps protocol allows at most {max_urls} URLs a file; leave it out for that"
                 )),
             );
         }

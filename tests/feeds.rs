@@ -80,22 +80,59 @@ fn json_feeds_follow_json_feed_1_1() {
     assert_eq!(us["items"].as_array().unwrap().len(), 2);
 }
 
+const SITEMAP_NS: &str = "http://www.sitemaps.org/schemas/sitemap/0.9";
+
+/// The `(loc, lastmod)` of each entry of a sitemap or sitemap index, checking its root element.
+fn sitemap_entries(xml: &str, root_tag: &str) -> Vec<(String, Option<String>)> {
+    let doc = roxmltree::Document::parse(xml).expect("well-formed sitemap");
+    let root = doc.root_element();
+    assert_eq!(root.tag_name().name(), root_tag);
+    assert_eq!(root.tag_name().namespace(), Some(SITEMAP_NS));
+    root.children()
+        .filter(|n| n.is_element())
+        .map(|entry| {
+            let child = |name: &str| {
+                entry
+                    .children()
+                    .find(|n| n.has_tag_name(name))
+                    .and_then(|n| n.text())
+                    .map(String::from)
+            };
+            (child("loc").expect("a loc"), child("lastmod"))
+        })
+        .collect()
+}
+
+/// Every URL of every sitemap the index lists, after checking the index and each file.
+fn all_sitemap_urls(site: &Site, max_per_file: usize) -> Vec<(String, Option<String>)> {
+    let index = sitemap_entries(&site.read("public/sitemap.xml"), "sitemapindex");
+    assert!(!index.is_empty());
+    let mut urls = Vec::new();
+    for (n, (loc, lastmod)) in index.iter().enumerate() {
+        assert_eq!(
+            loc,
+            &format!("https://org.github.io/briefs/sitemap-{}.xml", n + 1)
+        );
+        let file = loc.trim_start_matches("https://org.github.io/briefs/");
+        let part = sitemap_entries(&site.read(&format!("public/{file}")), "urlset");
+        assert!(
+            !part.is_empty() && part.len() <= max_per_file,
+            "{file}: {}",
+            part.len()
+        );
+        // The file's lastmod is the latest of its URLs'.
+        assert_eq!(lastmod, &part.iter().filter_map(|(_, l)| l.clone()).max());
+        urls.extend(part);
+    }
+    urls
+}
+
 #[test]
-fn sitemap_lists_every_page_with_absolute_urls_and_robots_points_at_it() {
+fn sitemap_index_lists_sitemaps_of_every_page_with_lastmod_and_robots_points_at_it() {
     let site = site();
     site.build();
-    let xml = site.read("public/sitemap.xml");
-    let doc = roxmltree::Document::parse(&xml).expect("well-formed sitemap");
-    let root = doc.root_element();
-    assert_eq!(
-        root.tag_name().namespace(),
-        Some("http://www.sitemaps.org/schemas/sitemap/0.9")
-    );
-    let locs: Vec<&str> = root
-        .descendants()
-        .filter(|n| n.has_tag_name("loc"))
-        .filter_map(|n| n.text())
-        .collect();
+    let urls = all_sitemap_urls(&site, 50_000);
+    let locs: Vec<&str> = urls.iter().map(|(l, _)| l.as_str()).collect();
     assert!(locs.contains(&"https://org.github.io/briefs/briefs/kl/"));
     assert!(locs.contains(&"https://org.github.io/briefs/parties/jp/"));
     assert!(
@@ -103,29 +140,65 @@ fn sitemap_lists_every_page_with_absolute_urls_and_robots_points_at_it() {
             .all(|l| l.starts_with("https://org.github.io/briefs/"))
     );
     assert!(!locs.iter().any(|l| l.ends_with("404.html")));
-    // Every HTML file but 404.html is listed.
+    // Every HTML file but 404.html is listed, once, with a lastmod.
     let html_files = common::snapshot(&site.path("public"))
         .into_iter()
         .filter(|(p, _)| p.ends_with(".html") && p != "404.html")
         .count();
     assert_eq!(locs.len(), html_files);
-    let kl = root
-        .descendants()
-        .find(|n| {
-            n.has_tag_name("url")
-                && n.descendants()
-                    .any(|c| c.text() == Some("https://org.github.io/briefs/briefs/kl/"))
-        })
-        .unwrap();
-    assert_eq!(
-        kl.descendants()
-            .find(|n| n.has_tag_name("lastmod"))
-            .and_then(|n| n.text()),
-        Some("2025-07-14")
-    );
+    let unique: std::collections::BTreeSet<&&str> = locs.iter().collect();
+    assert_eq!(unique.len(), locs.len());
+    assert!(urls.iter().all(|(_, lastmod)| lastmod.is_some()));
+    let lastmod = |loc: &str| {
+        urls.iter()
+            .find(|(l, _)| l == &format!("https://org.github.io/briefs/{loc}"))
+            .and_then(|(_, m)| m.clone())
+    };
+    // A brief's last change; a party's page, its newest brief's; a list, the site's newest.
+    assert_eq!(lastmod("briefs/kl/").as_deref(), Some("2025-07-14"));
+    assert_eq!(lastmod("briefs/manila/").as_deref(), Some("2025-06-01"));
+    assert_eq!(lastmod("parties/jp/").as_deref(), Some("2025-07-14"));
+    // A party without briefs: the site's newest change.
+    assert_eq!(lastmod("parties/kr/").as_deref(), Some("2025-07-14"));
+    assert_eq!(lastmod("parties/").as_deref(), Some("2025-07-14"));
     assert!(
         site.read("public/robots.txt")
             .contains("Sitemap: https://org.github.io/briefs/sitemap.xml")
+    );
+}
+
+#[test]
+fn sitemaps_split_at_sitemap_urls() {
+    let site = site();
+    site.write(
+        "accord.toml",
+        &format!("{}sitemap_urls = 5\n", common::CONFIG),
+    );
+    site.build();
+    let urls = all_sitemap_urls(&site, 5);
+    let html_files = common::snapshot(&site.path("public"))
+        .into_iter()
+        .filter(|(p, _)| p.ends_with(".html") && p != "404.html")
+        .count();
+    assert_eq!(urls.len(), html_files);
+    let files = html_files.div_ceil(5);
+    assert!(files > 2, "{files}");
+    assert!(site.path(&format!("public/sitemap-{files}.xml")).is_file());
+    assert!(
+        !site
+            .path(&format!("public/sitemap-{}.xml", files + 1))
+            .exists()
+    );
+
+    site.write(
+        "accord.toml",
+        &format!("{}sitemap_urls = 50001\n", common::CONFIG),
+    );
+    let err = site.build_fails();
+    assert!(
+        err.contains("`sitemap_urls` must be between 1 and 50000")
+            && err.contains("accord.toml:6:"),
+        "{err}"
     );
 }
 

@@ -939,3 +939,31 @@ fn a_status_edit_that_makes_a_same_day_order_ambiguous_is_an_error() {
     );
     step(&site, &mut rb, &["content/briefs/g.md"]);
 }
+
+/// With small sitemap files, adding and removing a brief moves pages between them, adds a
+/// file and drops it again: the rebuild matches a full build each time.
+#[test]
+fn sitemap_files_follow_briefs_added_and_removed() {
+    let site = site();
+    site.write(
+        "accord.toml",
+        &format!("{}sitemap_urls = 4\n", common::CONFIG),
+    );
+    let mut rb = Rebuilder::new(options(&site));
+    rb.build_all().unwrap();
+    let files_before = rb.output().unwrap().len();
+    site.brief(
+        "new",
+        &brief_front(
+            "New",
+            "2025-07-01",
+            "us, jp",
+            "  - id: c1\n    status: stalled",
+        ),
+        "Body.",
+    );
+    step(&site, &mut rb, &["content/briefs/new.md"]);
+    std::fs::remove_file(site.path("content/briefs/new.md")).unwrap();
+    step(&site, &mut rb, &["content/briefs/new.md"]);
+    assert_eq!(rb.output().unwrap().len(), files_before);
+}

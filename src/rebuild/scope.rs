@@ -376,7 +376,8 @@ pub(super) fn pages_touched_by_content(
         .map(String::from),
     );
     pages.extend(Export::ALL.map(|e| e.path().to_string()));
-    // Feeds of everything touched, and the sitemap (a brief's date is its lastmod).
+    // Feeds of everything touched, and the sitemaps: a page's lastmod is its briefs' dates,
+    // and pages added or dropped move the others between sitemap files.
     let feeds = std::iter::once(FeedOf::Site)
         .chain(parties.iter().map(|p| FeedOf::Party(p.clone())))
         .chain(topics.iter().map(|t| FeedOf::Topic(t.clone())));
@@ -384,6 +385,9 @@ pub(super) fn pages_touched_by_content(
         pages.extend([FeedFormat::Atom, FeedFormat::Json].map(|f| of.path(f)));
     }
     pages.insert("sitemap.xml".to_string());
+    for site in [old, new] {
+        pages.extend(crate::render::sitemap::part_paths(site));
+    }
     // Every index page between the brief's old and new place in the order.
     if let (Some(&lo), Some(&hi)) = (positions.iter().min(), positions.iter().max()) {
         pages.extend((lo / per_page + 1..=hi / per_page + 1).map(site_path::index));

@@ -1,13 +1,12 @@
 //! Machine-readable pages: Atom and JSON Feed 1.1 feeds (of the whole site, and of each party
-//! and topic), `sitemap.xml` and `robots.txt`. They are pages like the others (a render job
+//! and topic) and `robots.txt`. They are pages like the others (a render job
 //! each), made in Rust rather than from templates, since their formats are fixed.
 
 use atom_syndication::{Content, Entry, Feed, FixedDateTime, Link, Person, Text};
 use serde_json::json;
 
-use crate::markdown::escape_attr;
 use crate::model::{Brief, Refs, Site};
-use crate::urls::{output_file, site_path};
+use crate::urls::site_path;
 
 /// Briefs in a feed: the newest ones.
 pub const FEED_ENTRIES: usize = 20;
@@ -233,27 +232,6 @@ fn json_feed(site: &Site, refs: &Refs, of: &FeedOf) -> Result<String, String> {
         "items": items,
     });
     serde_json::to_string_pretty(&feed).map_err(|e| e.to_string())
-}
-
-/// `sitemap.xml`: every HTML page but the 404 page, briefs with their last change.
-pub fn sitemap(site: &Site, page_paths: &[(String, Option<jiff::civil::Date>)]) -> String {
-    let mut xml = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
-    );
-    for (path, lastmod) in page_paths {
-        if !output_file(path).ends_with(".html") || path == "404.html" {
-            continue;
-        }
-        xml.push_str("  <url><loc>");
-        xml.push_str(&escape_attr(&site.urls.absolute(path)));
-        xml.push_str("</loc>");
-        if let Some(d) = lastmod {
-            xml.push_str(&format!("<lastmod>{d}</lastmod>"));
-        }
-        xml.push_str("</url>\n");
-    }
-    xml.push_str("</urlset>\n");
-    xml
 }
 
 pub fn robots(site: &Site) -> String {

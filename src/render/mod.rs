@@ -12,6 +12,7 @@ pub mod memo;
 mod pages;
 pub mod prepared;
 pub mod queries;
+pub mod sitemap;
 pub mod theme;
 mod tracker;
 

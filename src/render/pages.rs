@@ -8,6 +8,7 @@ use super::exports::Export;
 use super::feeds::{FeedFormat, FeedOf};
 use super::memo::Memo;
 use super::prepared::Prepared;
+use super::sitemap;
 use crate::model::Site;
 use crate::urls::site_path;
 
@@ -48,7 +49,9 @@ pub enum PageKind {
     NotFound,
     /// A feed, made in Rust (see [`super::feeds`]).
     Feed(FeedOf, FeedFormat),
+    /// `sitemap.xml`, the sitemap index, and sitemap `n` (from 1) of the pages it lists.
     Sitemap,
+    SitemapPart(usize),
     Robots,
 }
 
@@ -225,12 +228,21 @@ pub fn pages(site: &Site) -> Vec<Page> {
             ));
         }
     }
+    let listed = out.iter().filter(|p| sitemap::listed(p)).count();
     out.push(page(
         "sitemap.xml".into(),
         "",
-        "the sitemap",
+        "the sitemap index",
         PageKind::Sitemap,
     ));
+    for n in 1..=sitemap::part_count(site, listed) {
+        out.push(page(
+            sitemap::part_path(n),
+            "",
+            "a sitemap",
+            PageKind::SitemapPart(n),
+        ));
+    }
     out.push(page(
         "robots.txt".into(),
         "",
@@ -266,23 +278,8 @@ fn generated_text(site: &Site, page: &Page, memo: Option<&Memo>) -> Option<Strin
             })
         }
         PageKind::Redirect(i, _) => Some(redirect(site, &site.briefs[*i])),
-        PageKind::Sitemap => {
-            let listed: Vec<(String, Option<jiff::civil::Date>)> = pages(site)
-                .into_iter()
-                .filter(|p| !matches!(p.kind, PageKind::Redirect(..)))
-                .map(|p| {
-                    let lastmod = match p.kind {
-                        PageKind::Brief(i) => site
-                            .briefs
-                            .get(i)
-                            .map(|b| b.updated.unwrap_or(b.date).max(b.date)),
-                        _ => None,
-                    };
-                    (p.path, lastmod)
-                })
-                .collect();
-            Some(super::feeds::sitemap(site, &listed))
-        }
+        PageKind::Sitemap => Some(sitemap::index(site, &pages(site))),
+        PageKind::SitemapPart(n) => Some(sitemap::part(site, &pages(site), *n)),
         _ => None,
     }
 }
@@ -298,7 +295,7 @@ impl Page {
             PageKind::Parties => site.parties.len(),
             PageKind::Topics => site.topics.len(),
             PageKind::Index(s) | PageKind::Party(_, s) | PageKind::Topic(_, s) => s.end - s.start,
-            PageKind::Sitemap => site.briefs.len(),
+            PageKind::Sitemap | PageKind::SitemapPart(_) => site.briefs.len(),
             PageKind::Feed(..) => super::feeds::FEED_ENTRIES,
             PageKind::Brief(_)
             | PageKind::Commitment(_)
@@ -432,6 +429,7 @@ pub fn context(
         }
         PageKind::Feed(..)
         | PageKind::Sitemap
+        | PageKind::SitemapPart(_)
         | PageKind::Robots
         | PageKind::Export(_)
         | PageKind::Citation(..)
