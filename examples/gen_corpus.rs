@@ -204,6 +204,8 @@ pub struct Definition {
     pub text: String,
     pub by: Vec<String>,
     pub topic: String,
+    /// A deadline for a third of them, 6 to 36 months after the brief.
+    pub due: Option<jiff::civil::Date>,
 }
 
 /// A commitment as one brief names it.
@@ -295,6 +297,9 @@ fn write_mentions(fm: &mut String, mentions: &[Mention]) {
             let _ = writeln!(fm, "    text: {}", d.text);
             let _ = writeln!(fm, "    by: [{}]", d.by.join(", "));
             let _ = writeln!(fm, "    topic: {}", d.topic);
+            if let Some(due) = d.due {
+                let _ = writeln!(fm, "    due: {due}");
+            }
         }
     }
 }
@@ -465,6 +470,11 @@ pub fn for_each_brief(
                 text: sentence(&mut rng, 10),
                 by: parties[..2].to_vec(),
                 topic: topics[0].clone(),
+                due: (rng.below(3) == 0).then(|| {
+                    let months = rng.between(6, 36) as i64;
+                    date.checked_add(jiff::Span::new().months(months))
+                        .unwrap_or(date)
+                }),
             });
             commitments.push(Mention {
                 id: format!("c{c:06}"),

@@ -128,6 +128,19 @@ pub mod site_path {
     pub const PARTIES: &str = "parties/";
     pub const TOPICS: &str = "topics/";
     pub const COMMITMENTS: &str = "commitments/";
+    /// The tracker's data for its script: `commitments/data/meta.json` and the shards.
+    pub const TRACKER_DATA: &str = "commitments/data/";
+    /// Commitment ids that would collide with the tracker's own pages under `commitments/`.
+    pub const RESERVED_COMMITMENT_IDS: &[&str] = &["all", "status", "overdue", "data", "page"];
+    /// Page `n` of a list whose first page is `first` (a directory): `first`, then
+    /// `first` + `page/2/`...
+    pub fn paged(first: &str, n: usize) -> String {
+        if n <= 1 {
+            first.to_string()
+        } else {
+            format!("{first}page/{n}/")
+        }
+    }
     /// Page `n` (1-based) of the index of briefs: `` for the first, `page/2/` after.
     pub fn index(n: usize) -> String {
         if n <= 1 {

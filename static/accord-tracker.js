@@ -1,93 +1,302 @@
-// The commitment tracker, enhanced: filter rows by party, topic, status, text and overdue,
-// and sort by any column. Without this script the full table is still there.
+// The commitment tracker's filters and sorting, over every commitment. The data is read in
+// parts from commitments/data/ (see src/render/tracker_data.rs): a list's shards, or the word
+// index for text, never all commitments at once. Without this script the overview and the
+// static lists of commitments still work.
 (function () {
   "use strict";
-  const table = document.querySelector("table.tracker");
   const form = document.querySelector("form.tracker-filters");
-  if (!table || !form) return;
-  const tbody = table.tBodies[0];
-  const rows = Array.from(tbody.rows);
+  const results = document.getElementById("tracker-results");
+  if (!form || !results || !window.fetch) return;
+  const base = form.dataset.tracker;
+  const tbody = results.querySelector("tbody");
+  const heading = results.querySelector("h2");
   const count = document.getElementById("tracker-count");
-  const fields = ["party", "topic", "status", "q"];
-  form.hidden = false;
+  const pager = results.querySelector(".tracker-pager");
+  const more = results.querySelector(".tracker-more");
+  const initial = { rows: tbody.innerHTML, heading: heading.textContent };
+  const PAGE = 50;
+  // A list or word match of at most this many commitments is read whole, so it can be counted
+  // and sorted exactly; a larger one is scanned in the sort's order until a page is full.
+  const READ_WHOLE = 20000;
+  const fields = ["party", "topic", "status", "q", "sort"];
+  const checks = ["overdue", "reverse"];
+  const dates = new Intl.DateTimeFormat(document.documentElement.lang || "en", {
+    day: "numeric", month: "long", year: "numeric", timeZone: "UTC",
+  });
+  const fetched = new Map();
+  let meta = null;
+  let run = 0;
+
+  function get(path) {
+    if (!fetched.has(path)) {
+      fetched.set(path, fetch(base + path).then((r) => {
+        if (!r.ok) throw new Error(`${path}: HTTP ${r.status}`);
+        return r.json();
+      }));
+    }
+    return fetched.get(path);
+  }
 
   // A link such as commitments/?party=jp&status=fulfilled opens the tracker filtered.
   const params = new URLSearchParams(location.search);
   for (const name of fields) {
     if (params.has(name)) form.elements[name].value = params.get(name);
   }
-  form.elements.overdue.checked = params.get("overdue") === "1";
+  for (const name of checks) form.elements[name].checked = params.get(name) === "1";
+  let page = Math.max(1, parseInt(params.get("page") || "1", 10) || 1);
+  form.hidden = false;
 
-  function matches(row, f) {
-    const d = row.dataset;
-    return (!f.party || d.parties.split(" ").includes(f.party)) &&
-      (!f.topic || d.topic === f.topic) &&
-      (!f.status || d.status === f.status) &&
-      (!f.overdue || d.overdue === "true") &&
-      (!f.q || row.textContent.toLowerCase().includes(f.q));
+  function filters() {
+    const value = (name) => form.elements[name].value.trim();
+    return {
+      party: value("party"), topic: value("topic"), status: value("status"),
+      q: value("q").toLowerCase(), sort: value("sort"),
+      overdue: form.elements.overdue.checked, reverse: form.elements.reverse.checked,
+    };
   }
 
-  function apply() {
-    const f = {
-      party: form.elements.party.value,
-      topic: form.elements.topic.value,
-      status: form.elements.status.value,
-      q: form.elements.q.value.trim().toLowerCase(),
-      overdue: form.elements.overdue.checked,
-    };
-    let shown = 0;
-    for (const row of rows) {
-      const ok = matches(row, f);
-      row.hidden = !ok;
-      if (ok) shown++;
-    }
-    count.textContent = shown === rows.length
-      ? `All ${rows.length} commitments shown`
-      : `${shown} of ${rows.length} commitments shown`;
-    // Keep the address shareable: it carries the filters.
+  function isActive(f) {
+    return Boolean(f.party || f.topic || f.status || f.q || f.overdue || f.sort || f.reverse || page > 1);
+  }
+
+  function keepAddress(f) {
     const next = new URLSearchParams();
-    for (const name of fields) {
-      const value = form.elements[name].value.trim();
-      if (value) next.set(name, value);
-    }
-    if (f.overdue) next.set("overdue", "1");
+    for (const name of fields) if (f[name]) next.set(name, form.elements[name].value.trim());
+    for (const name of checks) if (f[name]) next.set(name, "1");
+    if (page > 1) next.set("page", String(page));
     const query = next.toString();
     history.replaceState(null, "", query ? `?${query}` : location.pathname);
   }
 
-  form.addEventListener("input", apply);
-  form.addEventListener("change", apply);
-  form.addEventListener("submit", (e) => { e.preventDefault(); apply(); });
-  form.addEventListener("reset", () => setTimeout(apply));
-
-  const headers = Array.from(table.tHead.rows[0].cells);
-  for (const th of headers) {
-    const key = th.dataset.sort;
-    if (!key) continue;
-    const button = document.createElement("button");
-    button.type = "button";
-    button.className = "sort";
-    button.textContent = th.textContent;
-    th.textContent = "";
-    th.appendChild(button);
-    button.addEventListener("click", () => sortBy(th, key));
+  // The words of a query as Accord indexes them: lowercase runs of letters and digits.
+  function words(text) {
+    return text.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter((w) => [...w].length >= 2);
   }
 
-  function sortBy(th, key) {
-    const ascending = th.getAttribute("aria-sort") !== "ascending";
-    for (const h of headers) h.removeAttribute("aria-sort");
-    th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
-    const numeric = key === "mentions";
-    const value = (row) => row.dataset[key] || "";
-    const sorted = rows.slice().sort((a, b) => {
-      const x = value(a), y = value(b);
-      // Empty cells (no due date) go last whichever way the column sorts.
-      if (!x || !y) return (x ? 0 : 1) - (y ? 0 : 1);
-      const c = numeric ? Number(x) - Number(y) : x.localeCompare(y);
-      return ascending ? c : -c;
+  // FNV-1a over the code points of a word's first two characters (tracker_data::word_bucket).
+  function bucket(word, buckets) {
+    let hash = 0x811c9dc5;
+    for (const ch of [...word].slice(0, 2)) {
+      hash ^= ch.codePointAt(0);
+      hash = Math.imul(hash, 0x01000193) >>> 0;
+    }
+    return hash % buckets;
+  }
+
+  // The places (in the list `all`) of the commitments whose text has a word starting with each
+  // word of the query; null when the query has no word to look up.
+  async function textMatches(q) {
+    const wanted = words(q);
+    if (!wanted.length) return null;
+    let found = null;
+    for (const word of wanted) {
+      const index = await get(`words/${bucket(word, meta.word_buckets)}.json`);
+      const places = new Set();
+      for (const [w, list] of Object.entries(index)) {
+        if (w.startsWith(word)) for (const at of list) places.add(at);
+      }
+      found = found === null ? places : new Set([...found].filter((at) => places.has(at)));
+    }
+    return found;
+  }
+
+  const status = (id) => meta.statuses.find((s) => s.id === id) || { id, label: id, closes: false };
+  const isOverdue = (r) => Boolean(r[8] && r[8] < meta.as_of && !status(r[5]).closes);
+
+  function matches(r, f, text) {
+    return (!f.party || r[3].includes(f.party)) &&
+      (!f.topic || r[4] === f.topic) &&
+      (!f.status || r[5] === f.status) &&
+      (!f.overdue || isOverdue(r)) &&
+      (!text || text.has(r[0]));
+  }
+
+  const lower = (s) => s.toLowerCase();
+  const orders = {
+    "": (a, b) => a[0] - b[0],
+    due: (a, b) => (a[8] === b[8] ? 0 : a[8] === null ? 1 : b[8] === null ? -1 : a[8] < b[8] ? -1 : 1) || a[0] - b[0],
+    first: (a, b) => (a[6] < b[6] ? -1 : a[6] > b[6] ? 1 : 0) || a[0] - b[0],
+    mentions: (a, b) => b[9] - a[9] || a[0] - b[0],
+    text: (a, b) => (lower(a[2]) < lower(b[2]) ? -1 : lower(a[2]) > lower(b[2]) ? 1 : 0) || a[0] - b[0],
+  };
+
+  async function readList(key) {
+    const shards = (meta.lists[key] || { shards: 0 }).shards;
+    const parts = await Promise.all(Array.from({ length: shards }, (_, i) => get(`${key}/${i + 1}.json`)));
+    return parts.flat();
+  }
+
+  async function readPlaces(places) {
+    const shards = new Set([...places].map((at) => Math.floor(at / meta.shard) + 1));
+    const parts = await Promise.all([...shards].map((n) => get(`all/${n}.json`)));
+    return parts.flat().filter((r) => places.has(r[0]));
+  }
+
+  // Read list `key` in order (or backwards) until `want` records pass `keep`.
+  async function scan(key, backwards, keep, want) {
+    const shards = (meta.lists[key] || { shards: 0 }).shards;
+    const order = Array.from({ length: shards }, (_, i) => i + 1);
+    if (backwards) order.reverse();
+    const found = [];
+    for (let i = 0; i < order.length && found.length < want; i++) {
+      if (i + 1 < order.length) get(`${key}/${order[i + 1]}.json`); // the next one, meanwhile
+      const records = await get(`${key}/${order[i]}.json`);
+      for (const r of backwards ? [...records].reverse() : records) {
+        if (keep(r)) found.push(r);
+      }
+    }
+    return found;
+  }
+
+  // The commitments to show for the filters: this page's, how many match (null if unknown
+  // without reading more), and whether a next page exists.
+  async function select(f) {
+    const text = f.q ? await textMatches(f.q) : null;
+    const lists = [];
+    if (f.party) lists.push(`party/${f.party}`);
+    if (f.topic) lists.push(`topic/${f.topic}`);
+    if (f.status) lists.push(`status/${f.status}`);
+    if (f.overdue) lists.push("overdue");
+    const size = (key) => (meta.lists[key] || { count: 0 }).count;
+    let source = null;
+    for (const key of lists) {
+      if (!source || size(key) < source.size) source = { key, size: size(key) };
+    }
+    if (text && (!source || text.size < source.size)) source = { key: null, size: text.size };
+    const keep = (r) => matches(r, f, text);
+    const start = (page - 1) * PAGE;
+    if (source && source.size <= READ_WHOLE) {
+      const records = source.key ? await readList(source.key) : await readPlaces(text);
+      const found = records.filter(keep).sort(orders[f.sort] || orders[""]);
+      if (f.reverse) found.reverse();
+      return { rows: found.slice(start, start + PAGE), total: found.length, next: found.length > start + PAGE };
+    }
+    // Scan: the list in the sort's order, or the smallest list that holds every match.
+    const key = f.sort ? `sort/${f.sort}` : source && source.key ? source.key : "all";
+    const found = await scan(key, f.reverse, keep, start + PAGE + 1);
+    const everything = !lists.length && !text;
+    return {
+      rows: found.slice(start, start + PAGE),
+      total: everything ? size(key) : null,
+      next: found.length > start + PAGE,
+    };
+  }
+
+  function cell(tag, label, ...children) {
+    const el = document.createElement(tag);
+    if (tag === "th") el.scope = "row"; else el.dataset.label = label;
+    el.append(...children);
+    return el;
+  }
+
+  function link(href, text) {
+    const a = document.createElement("a");
+    a.href = href;
+    a.textContent = text;
+    return a;
+  }
+
+  function time(date) {
+    if (!date) return "";
+    const t = document.createElement("time");
+    t.dateTime = date;
+    t.textContent = dates.format(new Date(`${date}T00:00:00Z`));
+    return t;
+  }
+
+  function row(r) {
+    const tr = document.createElement("tr");
+    const parties = [];
+    r[3].forEach((id, i) => {
+      const p = meta.parties[id] || { name: id };
+      if (i) parties.push(", ");
+      parties.push(link(`${meta.site_base}parties/${id}/`, p.short || p.name));
     });
-    tbody.append(...sorted);
+    const topic = r[4] ? [link(`${meta.site_base}topics/${r[4]}/`, (meta.topics[r[4]] || { name: r[4] }).name)] : [];
+    const s = status(r[5]);
+    const badge = document.createElement("span");
+    badge.className = `status status-${s.id}${s.closes ? " status-closed" : ""}`;
+    badge.textContent = s.label;
+    const due = [time(r[8])];
+    if (isOverdue(r)) {
+      const flag = document.createElement("span");
+      flag.className = "overdue";
+      flag.textContent = "Overdue";
+      due.push(" ", flag);
+    }
+    const briefs = cell("td", "Briefs", String(r[9]));
+    briefs.className = "num";
+    tr.append(
+      cell("th", "", link(`${meta.commitment_base}${r[1]}/`, r[2])),
+      cell("td", "Parties", ...parties),
+      cell("td", "Topic", ...topic),
+      cell("td", "Status", badge),
+      cell("td", "First seen", time(r[6])),
+      cell("td", "Last seen", time(r[7])),
+      cell("td", "Due", ...due),
+      briefs,
+    );
+    return tr;
   }
 
-  apply();
+  function pageButton(label, to) {
+    const b = document.createElement("button");
+    b.type = "button";
+    b.textContent = label;
+    b.addEventListener("click", () => { page = to; update(); heading.focus(); });
+    return b;
+  }
+
+  function show(found) {
+    tbody.replaceChildren(...found.rows.map(row));
+    heading.textContent = "Matching commitments";
+    const first = (page - 1) * PAGE + 1;
+    const last = first + found.rows.length - 1;
+    if (!found.rows.length) {
+      count.textContent = page > 1 ? "No more matching commitments." : "No commitment matches these filters.";
+    } else if (found.total !== null) {
+      count.textContent = `${found.total} ${found.total === 1 ? "commitment matches" : "commitments match"}; showing ${first} to ${last}.`;
+    } else {
+      count.textContent = `Showing matching commitments ${first} to ${last}${found.next ? "; more follow" : ""}.`;
+    }
+    const buttons = [];
+    if (page > 1) buttons.push(pageButton("Previous page", page - 1));
+    if (found.next) buttons.push(pageButton("Next page", page + 1));
+    pager.replaceChildren(...buttons);
+    pager.hidden = !buttons.length;
+    more.hidden = true;
+  }
+
+  function reset() {
+    tbody.innerHTML = initial.rows;
+    heading.textContent = initial.heading;
+    count.textContent = "";
+    pager.hidden = true;
+    more.hidden = false;
+  }
+
+  async function update() {
+    const f = filters();
+    keepAddress(f);
+    const mine = ++run;
+    if (!isActive(f)) { reset(); return; }
+    count.textContent = "Loading…";
+    try {
+      meta = meta || await get("meta.json");
+      const found = await select(f);
+      if (mine !== run) return; // a newer change has started meanwhile
+      show(found);
+      form.dispatchEvent(new CustomEvent("accord:tracker-shown", { detail: { rows: found.rows.length } }));
+    } catch (e) {
+      if (mine === run) count.textContent = `The tracker's data could not be read (${e.message}).`;
+    }
+  }
+
+  heading.tabIndex = -1;
+  const changed = () => { page = 1; update(); };
+  form.addEventListener("input", changed);
+  form.addEventListener("change", changed);
+  form.addEventListener("submit", (e) => { e.preventDefault(); changed(); });
+  form.addEventListener("reset", () => setTimeout(changed));
+  if (isActive(filters())) update();
 })();

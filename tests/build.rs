@@ -150,12 +150,30 @@ fn party_page_has_profile_briefs_and_commitments_by_current_status() {
         us.texts(".brief-card__title"),
         ["Follow-up", "Trilateral in Kuala Lumpur"]
     );
-    assert_eq!(us.texts(".record h3"), ["Reaffirmed", "In progress"]);
+    // The record: a count per current status, the most recently changed commitments, and
+    // the party's own list of all of them.
+    assert_eq!(
+        us.texts(".record__counts .status"),
+        ["Reaffirmed", "In progress"]
+    );
     assert_eq!(
         us.texts(".record .commitment-item a[href*='commitments/']"),
         [
-            "Pursue complete denuclearization.",
-            "Meet regularly at all levels."
+            "Meet regularly at all levels.",
+            "Pursue complete denuclearization."
+        ]
+    );
+    assert_eq!(
+        us.attrs(".record a[href$='/parties/us/commitments/']", "href"),
+        ["/briefs/parties/us/commitments/"]
+    );
+    let list = site.html("public/parties/us/commitments/index.html");
+    assert_eq!(list.text("h1"), "Commitments of United States");
+    assert_eq!(
+        list.texts("tbody th a"),
+        [
+            "Meet regularly at all levels.",
+            "Pursue complete denuclearization."
         ]
     );
     // The first brief shows the status it reported, and what it is now.

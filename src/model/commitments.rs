@@ -289,6 +289,20 @@ fn check_references(
             )
             .with_help(super::registry::invalid_id_help(&raw.id.value)),
         );
+    } else if crate::urls::site_path::RESERVED_COMMITMENT_IDS.contains(&raw.id.value.as_str()) {
+        errors.push(
+            doc.error(
+                &raw.id,
+                format!(
+                    "`{}` cannot be a commitment id: the tracker's own pages use /commitments/{}/",
+                    raw.id.value, raw.id.value
+                ),
+            )
+            .with_help(format!(
+                "choose a longer id that says what was committed, e.g. `{}-pledge`",
+                raw.id.value
+            )),
+        );
     }
 }
 

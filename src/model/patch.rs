@@ -70,6 +70,8 @@ pub struct Patched {
     pub replaced: Vec<(super::BriefIndex, Brief)>,
     /// Commitments whose statuses were replayed because a brief changed what it says of them.
     pub commitments: BTreeSet<String>,
+    /// Those commitments as they were before (the tracker's lists they left).
+    pub before: BTreeMap<String, super::Commitment>,
 }
 
 /// The fast path of a rebuild after briefs were edited. A brief whose [`shape`] did not change
@@ -187,11 +189,16 @@ pub fn patch_briefs(
         );
         cache.in_site.insert(doc.file.path.clone(), doc.clone());
     }
+    let before: BTreeMap<String, super::Commitment> = replay
+        .iter()
+        .filter_map(|id| Some((id.clone(), site.commitments.get(id)?.clone())))
+        .collect();
     for id in &replay {
         commitments::replay(site, id, |source| cache.in_site.get(source).cloned());
     }
     Ok(Some(Patched {
         replaced,
         commitments: replay,
+        before,
     }))
 }

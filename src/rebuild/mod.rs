@@ -16,7 +16,7 @@ use crate::content::{self, SourceKind, Sources};
 use crate::diagnostics::Diagnostics;
 use crate::model::{self, ModelCache, Site};
 use crate::output::Output;
-use crate::render::{self, Page, Theme};
+use crate::render::{self, Page, PageKind, Theme};
 use crate::urls::output_file;
 
 mod scope;
@@ -289,23 +289,53 @@ impl Rebuilder {
                         self.memo.forget_rows();
                     }
                     let mut scope = pages_touched_by_patch(&old.site, &patched);
-                    scope.add(pages_querying_the_site(&old.pages, &old.theme));
-                    let jobs: Vec<Page> = old
-                        .pages
+                    // A status change moves a commitment between the tracker's lists, whose
+                    // pages (and their rows' ranges) are those of the patched site.
+                    let (pages, tracker_changed) = if patched.commitments.is_empty() {
+                        (old.pages, TrackerPagesChanged::default())
+                    } else {
+                        with_tracker_pages_of(old.pages, &old.site)
+                    };
+                    scope.add(pages_querying_the_site(&pages, &old.theme));
+                    if tracker_changed.any() {
+                        scope.add(Some(sitemap_paths(&old.site)));
+                    }
+                    let jobs: Vec<Page> = pages
                         .iter()
-                        .filter(|p| scope.contains(&p.path))
+                        .filter(|p| {
+                            scope.contains(&p.path) || tracker_changed.added.contains(&p.path)
+                        })
                         .cloned()
                         .collect();
-                    return self.finish(
+                    let mut pages_output = old.pages_output;
+                    let removed: Vec<String> = tracker_changed
+                        .removed
+                        .iter()
+                        .map(|gone| output_file(gone))
+                        .collect();
+                    for gone in &removed {
+                        pages_output.remove(gone);
+                    }
+                    let redone = self.finish(
                         old.site,
                         old.theme,
                         old.tera,
-                        old.pages,
-                        old.pages_output,
+                        pages,
+                        pages_output,
                         jobs,
-                        Vec::new(),
+                        removed,
                         &mut trace,
-                    );
+                    )?;
+                    // A new page may clash with a static file: the output is then assembled
+                    // (and checked) anew.
+                    return Ok(if tracker_changed.added.is_empty() {
+                        redone
+                    } else {
+                        Redone {
+                            touched: None,
+                            ..redone
+                        }
+                    });
                 }
                 Ok(None) => {}
                 Err(e) => return Err((build::sorted(e), Some(old))),
@@ -445,4 +475,50 @@ fn changed_between(old: &Output, new: &Output, change: &Change) -> BTreeSet<Stri
         }
     }
     changed
+}
+
+/// The tracker's pages that a patch added or removed (a list grew or shrank by a page).
+#[derive(Default)]
+struct TrackerPagesChanged {
+    added: BTreeSet<String>,
+    removed: BTreeSet<String>,
+}
+
+impl TrackerPagesChanged {
+    fn any(&self) -> bool {
+        !self.added.is_empty() || !self.removed.is_empty()
+    }
+}
+
+/// `pages` with the tracker's list pages and data files made anew for `site`.
+fn with_tracker_pages_of(pages: Vec<Page>, site: &Site) -> (Vec<Page>, TrackerPagesChanged) {
+    let is_tracker = |p: &Page| {
+        matches!(
+            p.kind,
+            PageKind::CommitmentList(..) | PageKind::TrackerData(_)
+        )
+    };
+    let (old_tracker, mut kept): (Vec<Page>, Vec<Page>) = pages.into_iter().partition(is_tracker);
+    let fresh = render::tracker::pages(site);
+    let old_paths: BTreeSet<&str> = old_tracker.iter().map(|p| p.path.as_str()).collect();
+    let new_paths: BTreeSet<&str> = fresh.iter().map(|p| p.path.as_str()).collect();
+    let changed = TrackerPagesChanged {
+        added: new_paths
+            .difference(&old_paths)
+            .map(|p| p.to_string())
+            .collect(),
+        removed: old_paths
+            .difference(&new_paths)
+            .map(|p| p.to_string())
+            .collect(),
+    };
+    kept.extend(fresh);
+    (kept, changed)
+}
+
+/// The sitemap index and files of `site`.
+fn sitemap_paths(site: &Site) -> BTreeSet<String> {
+    let mut paths: BTreeSet<String> = render::sitemap::part_paths(site).into_iter().collect();
+    paths.insert("sitemap.xml".to_string());
+    paths
 }

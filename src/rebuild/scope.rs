@@ -7,6 +7,7 @@ use crate::content::{self, SourceKind};
 use crate::model::Site;
 use crate::render::exports::{self, Export};
 use crate::render::feeds::{FEED_ENTRIES, FeedFormat, FeedOf};
+use crate::render::tracker::{self, TrackerIndex};
 use crate::render::{Page, PageKind, Theme};
 use crate::urls::site_path;
 
@@ -18,12 +19,17 @@ pub(super) fn pages_touched_by_patch(site: &Site, patched: &crate::model::Patche
     let per_page = site.config.options.per_page.max(1);
     // A replayed commitment shows on its page, the tracker, the briefs naming it (their
     // badges), the records of the parties that made it, and its topic.
+    let tracker = (!patched.commitments.is_empty()).then(|| TrackerIndex::new(site));
     for id in &patched.commitments {
         let Some(c) = site.commitments.get(id) else {
             continue;
         };
         scope.paths.insert(site_path::commitment(id));
-        scope.paths.insert(site_path::COMMITMENTS.to_string());
+        if let (Some(index), Some(before)) = (&tracker, patched.before.get(id)) {
+            scope
+                .paths
+                .extend(tracker::paths_showing_replayed(site, index, c, before));
+        }
         // Statuses are in the tracker's exports, the parties' records and the briefs' mentions.
         scope.paths.extend(
             [
@@ -206,7 +212,7 @@ fn pages_of_templates<'a>(
             .templates
             .iter()
             .any(|(other, text, _)| other != name && text.contains(&quoted));
-        // The tracker's row template is rendered for the tracker alone.
+        // The tracker's row template is rendered for the tracker's pages alone.
         let is_row = name == crate::render::TRACKER_ROW_TEMPLATE;
         if named_by_others || !(is_row || page_templates.contains(name)) {
             return None;
@@ -215,7 +221,7 @@ fn pages_of_templates<'a>(
             pages
                 .iter()
                 .filter(|p| match is_row {
-                    true => matches!(p.kind, PageKind::Commitments),
+                    true => matches!(p.kind, PageKind::Commitments | PageKind::CommitmentList(..)),
                     false => p.template == name,
                 })
                 .map(|p| p.path.clone()),
@@ -387,6 +393,13 @@ pub(super) fn pages_touched_by_content(
     pages.insert("sitemap.xml".to_string());
     for site in [old, new] {
         pages.extend(crate::render::sitemap::part_paths(site));
+        // A commitment whose latest brief changed moves in the tracker's order, and every row
+        // after it on each list it is on: the tracker's lists and data, all of them.
+        pages.extend(
+            crate::render::tracker::pages(site)
+                .into_iter()
+                .map(|p| p.path),
+        );
     }
     // Every index page between the brief's old and new place in the order.
     if let (Some(&lo), Some(&hi)) = (positions.iter().min(), positions.iter().max()) {

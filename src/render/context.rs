@@ -261,7 +261,6 @@ pub struct StatusGroup<'a> {
     pub count: usize,
     /// The tracker, filtered to this party and status.
     pub tracker_url: String,
-    pub commitments: Vec<CommitmentSummary<'a>>,
 }
 
 #[derive(Serialize)]
@@ -534,10 +533,6 @@ impl<'a> Views<'a> {
                 status: self.status(&status.id),
                 count: list.len(),
                 tracker_url: format!("{tracker}?party={party}&status={}", status.id),
-                commitments: list
-                    .into_iter()
-                    .map(|c| self.commitment_summary(c))
-                    .collect(),
             })
             .collect()
     }

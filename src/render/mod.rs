@@ -14,7 +14,8 @@ pub mod prepared;
 pub mod queries;
 pub mod sitemap;
 pub mod theme;
-mod tracker;
+pub mod tracker;
+pub mod tracker_data;
 
 use rayon::prelude::*;
 use tera::{Context, Tera};

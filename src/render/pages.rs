@@ -9,6 +9,7 @@ use super::feeds::{FeedFormat, FeedOf};
 use super::memo::Memo;
 use super::prepared::Prepared;
 use super::sitemap;
+use super::tracker::ListOf;
 use crate::model::Site;
 use crate::urls::site_path;
 
@@ -33,7 +34,12 @@ pub enum PageKind {
     Topic(String, Slice),
     Topics,
     Commitment(String),
+    /// The tracker's overview.
     Commitments,
+    /// A page of one of the tracker's lists (see [`super::tracker`]).
+    CommitmentList(super::tracker::ListOf, Slice),
+    /// A file of the tracker's data, made in Rust (see [`super::tracker_data`]).
+    TrackerData(super::tracker_data::DataFile),
     /// A page of a person: roles on the first, briefs on all.
     Person(String, Slice),
     People,
@@ -173,6 +179,7 @@ pub fn pages(site: &Site) -> Vec<Page> {
         "the commitment tracker",
         PageKind::Commitments,
     ));
+    out.extend(super::tracker::pages(site));
     for p in site.people.values() {
         let origin = p
             .source
@@ -262,6 +269,11 @@ pub fn generated(
     if let PageKind::Feed(of, format) = &page.kind {
         return Some(super::feeds::render(site, prepared.refs(), of, *format));
     }
+    if let PageKind::TrackerData(file) = &page.kind {
+        let index = prepared.tracker(site);
+        let sorted = prepared.tracker_sorted();
+        return Some(Ok(super::tracker_data::render(site, index, sorted, file)));
+    }
     generated_text(site, page, memo).map(Ok)
 }
 
@@ -288,7 +300,9 @@ impl Page {
     /// A rough measure of the work of rendering this page: the items it lists.
     pub fn weight(&self, site: &Site) -> usize {
         match &self.kind {
-            PageKind::Commitments => site.commitments.len(),
+            PageKind::Commitments => super::tracker::RECENT,
+            PageKind::CommitmentList(_, s) => s.end - s.start,
+            PageKind::TrackerData(_) => super::tracker_data::SHARD,
             PageKind::People => site.people.len(),
             PageKind::Person(_, s) => s.end - s.start,
             PageKind::Export(_) => site.briefs.len() + site.commitments.len(),
@@ -381,6 +395,7 @@ pub fn context(
                 Vec::new()
             };
             ctx.insert("commitments_by_status", &record);
+            insert_recent_commitments(&v, &mut ctx, &ListOf::Party(id.clone()), s);
         }
         PageKind::Parties => {
             ctx.insert("page", &v.page("parties", "Parties", page.path.clone()));
@@ -400,12 +415,8 @@ pub fn context(
                 "pagination",
                 &pagination(site, s, |n| site_path::topic_page(id, n)),
             );
-            let commitments = if s.number == 1 {
-                v.commitments(&t.commitments)
-            } else {
-                Vec::new()
-            };
-            ctx.insert("commitments", &commitments);
+            ctx.insert("commitment_count", &t.commitments.len());
+            insert_recent_commitments(&v, &mut ctx, &ListOf::Topic(id.clone()), s);
         }
         PageKind::Topics => {
             ctx.insert("page", &v.page("topics", "Topics", page.path.clone()));
@@ -430,6 +441,7 @@ pub fn context(
         PageKind::Feed(..)
         | PageKind::Sitemap
         | PageKind::SitemapPart(_)
+        | PageKind::TrackerData(_)
         | PageKind::Robots
         | PageKind::Export(_)
         | PageKind::Citation(..)
@@ -439,7 +451,15 @@ pub fn context(
                 "page",
                 &v.page("commitments", "Commitment tracker", page.path.clone()),
             );
-            super::tracker::insert(&v, &mut ctx, tera, memo)?;
+            super::tracker::insert_overview(&v, &mut ctx, tera, memo)?;
+        }
+        PageKind::CommitmentList(list, s) => {
+            let title = list.title(site);
+            ctx.insert(
+                "page",
+                &v.page("commitment_list", &title, page.path.clone()),
+            );
+            super::tracker::insert_list(&v, &mut ctx, tera, memo, list, s)?;
         }
         PageKind::Person(slug, s) => {
             let p = &site.people[slug];
@@ -460,7 +480,28 @@ pub fn context(
     Ok(ctx)
 }
 
-fn pagination(site: &Site, s: &Slice, path_of: impl Fn(usize) -> String) -> Pagination {
+/// A party's or topic's most recently changed commitments (on its first page only), and the
+/// link to its list of all of them: `recent_commitments`, `commitments_url`.
+fn insert_recent_commitments(v: &Views, ctx: &mut Context, list: &ListOf, s: &Slice) {
+    let recent: Vec<_> = if s.number == 1 {
+        let index = v.prepared.tracker(v.site);
+        index
+            .ids(list)
+            .take(RECENT_OF_ONE)
+            .filter_map(|id| v.site.commitments.get(id))
+            .map(|c| v.commitment_summary(c))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    ctx.insert("recent_commitments", &recent);
+    ctx.insert("commitments_url", &v.site.urls.path(&list.first_page()));
+}
+
+/// Commitments on the first page of a party or topic: its most recently changed.
+const RECENT_OF_ONE: usize = 10;
+
+pub(super) fn pagination(site: &Site, s: &Slice, path_of: impl Fn(usize) -> String) -> Pagination {
     let url = |n: usize| site.urls.path(&path_of(n));
     Pagination {
         current: s.number,

@@ -1,10 +1,13 @@
 //! Values many pages' contexts share, made once per render (see [`Prepared`]).
 
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use serde::Serialize;
 
 use super::context::{Counts, PartyRef, SiteView, TopicRef, flag_emoji};
+use super::tracker::TrackerIndex;
+use super::tracker_data::Sorted;
 use crate::model::{Party, Refs, Site, Topic};
 use crate::urls::site_path;
 
@@ -17,6 +20,10 @@ pub struct Prepared {
     refs: Refs,
     parties: HashMap<String, Link>,
     topics: HashMap<String, Link>,
+    /// The tracker's order and lists, and its data's other orders: made when a page of the
+    /// tracker first needs them.
+    tracker: OnceLock<TrackerIndex>,
+    tracker_sorted: Sorted,
 }
 
 /// A [`PartyRef`] or [`TopicRef`], already serialized; it serializes as the same fields.
@@ -45,7 +52,18 @@ impl Prepared {
                 .iter()
                 .map(|(id, t)| (id.clone(), Link::of(&topic_ref(site, t))))
                 .collect(),
+            tracker: OnceLock::new(),
+            tracker_sorted: Sorted::default(),
         }
+    }
+
+    /// The tracker's order and lists, for `site` (the site this was made from).
+    pub fn tracker(&self, site: &Site) -> &TrackerIndex {
+        self.tracker.get_or_init(|| TrackerIndex::new(site))
+    }
+
+    pub fn tracker_sorted(&self) -> &Sorted {
+        &self.tracker_sorted
     }
 
     /// `site`, for a page's context.

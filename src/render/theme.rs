@@ -35,6 +35,10 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         super::TRACKER_ROW_TEMPLATE,
         include_str!("../../templates/tracker_row.html"),
     ),
+    (
+        "commitment_list.html",
+        include_str!("../../templates/commitment_list.html"),
+    ),
     ("person.html", include_str!("../../templates/person.html")),
     ("search.html", include_str!("../../templates/search.html")),
     ("people.html", include_str!("../../templates/people.html")),

@@ -1,8 +1,18 @@
-//! The commitment tracker's context: every commitment, each one's table row, the status chart
-//! and the filters.
+//! The commitment tracker, made to scale to hundreds of thousands of commitments by never
+//! putting them all on one page:
+//!
+//! - `commitments/`, the overview: the status chart, the counts (each linking to its list),
+//!   and the most recently changed commitments; with JavaScript, a filter form that works
+//!   over all commitments by reading the tracker's data in parts ([`super::tracker_data`]);
+//! - static lists of [`ROWS_PER_PAGE`] rows a page, most recently changed first, usable
+//!   without JavaScript: all commitments (`commitments/all/`), each status
+//!   (`commitments/status/<id>/`), the overdue ones (`commitments/overdue/`), and each
+//!   party's and topic's (`parties/<id>/commitments/`, `topics/<id>/commitments/`).
 //!
 //! Each row is rendered on its own, by `tracker_row.html`, so that `serve` can keep the rows of
-//! unchanged commitments between rebuilds: a status change re-renders one row of thousands.
+//! unchanged commitments between rebuilds: a status change re-renders a few rows.
+
+use std::collections::HashMap;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -10,38 +20,378 @@ use tera::{Context, Tera, TeraResult, Value};
 
 use super::context::{StatusView, Views};
 use super::memo::Memo;
+use super::pages::{Page, PageKind, Slice, slices};
 use super::prepared::Link;
 use super::queries;
 use crate::model::{Commitment, Site};
+use crate::urls::site_path;
 
-/// The template of one row of the tracker's table.
+/// The template of one row of the tracker's tables.
 pub const ROW_TEMPLATE: &str = "tracker_row.html";
 
-/// Add the tracker's variables to `ctx`: `commitments`, `rows`, `overdue_count`,
-/// `status_chart` and `filters`.
-pub(super) fn insert(
+/// Rows on a page of a list.
+pub const ROWS_PER_PAGE: usize = 100;
+
+/// Commitments on the overview, the most recently changed.
+pub const RECENT: usize = 25;
+
+/// A list of commitments with pages of its own (and a part of the tracker's data).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ListOf {
+    All,
+    Status(String),
+    Overdue,
+    Party(String),
+    Topic(String),
+}
+
+impl ListOf {
+    /// The site path of the list's first page.
+    pub fn first_page(&self) -> String {
+        match self {
+            ListOf::All => format!("{}all/", site_path::COMMITMENTS),
+            ListOf::Status(s) => format!("{}status/{s}/", site_path::COMMITMENTS),
+            ListOf::Overdue => format!("{}overdue/", site_path::COMMITMENTS),
+            ListOf::Party(p) => format!("{}commitments/", site_path::party(p)),
+            ListOf::Topic(t) => format!("{}commitments/", site_path::topic(t)),
+        }
+    }
+
+    /// The site path of page `n` (from 1).
+    pub fn page_path(&self, n: usize) -> String {
+        site_path::paged(&self.first_page(), n)
+    }
+
+    /// The list's name in the tracker's data: `all`, `status/fulfilled`, `party/jp`...
+    pub fn key(&self) -> String {
+        match self {
+            ListOf::All => "all".into(),
+            ListOf::Status(s) => format!("status/{s}"),
+            ListOf::Overdue => "overdue".into(),
+            ListOf::Party(p) => format!("party/{p}"),
+            ListOf::Topic(t) => format!("topic/{t}"),
+        }
+    }
+
+    /// Whether a commitment is on the list.
+    pub fn contains(&self, site: &Site, c: &Commitment) -> bool {
+        match self {
+            ListOf::All => true,
+            ListOf::Status(s) => &c.status == s,
+            ListOf::Overdue => c.is_overdue(site.today, &site.config),
+            ListOf::Party(p) => c.by.contains(p),
+            ListOf::Topic(t) => c.topic.as_ref() == Some(t),
+        }
+    }
+
+    /// The list's heading.
+    pub fn title(&self, site: &Site) -> String {
+        match self {
+            ListOf::All => "All commitments".into(),
+            ListOf::Status(s) => {
+                let label = site.config.status(s).map_or(s.as_str(), |s| &s.label);
+                format!("Commitments: {label}")
+            }
+            ListOf::Overdue => "Overdue commitments".into(),
+            ListOf::Party(p) => {
+                let name = site.parties.get(p).map_or(p.as_str(), |p| &p.name);
+                format!("Commitments of {name}")
+            }
+            ListOf::Topic(t) => {
+                let name = site.topics.get(t).map_or(t.as_str(), |t| &t.name);
+                format!("Commitments on {name}")
+            }
+        }
+    }
+}
+
+/// The lists with pages of their own, with their lengths: all commitments, each status of the
+/// vocabulary, the overdue ones, and each party and topic with commitments.
+pub fn lists(site: &Site) -> Vec<(ListOf, usize)> {
+    let mut by_status: HashMap<&str, usize> = HashMap::new();
+    let mut overdue = 0;
+    for c in site.commitments.values() {
+        *by_status.entry(c.status.as_str()).or_default() += 1;
+        if c.is_overdue(site.today, &site.config) {
+            overdue += 1;
+        }
+    }
+    let mut out = vec![(ListOf::All, site.commitments.len())];
+    out.extend(site.config.statuses.iter().map(|s| {
+        let n = by_status.get(s.id.as_str()).copied().unwrap_or(0);
+        (ListOf::Status(s.id.clone()), n)
+    }));
+    out.push((ListOf::Overdue, overdue));
+    out.extend(
+        site.parties
+            .values()
+            .filter(|p| !p.commitments.is_empty())
+            .map(|p| (ListOf::Party(p.id.clone()), p.commitments.len())),
+    );
+    out.extend(
+        site.topics
+            .values()
+            .filter(|t| !t.commitments.is_empty())
+            .map(|t| (ListOf::Topic(t.id.clone()), t.commitments.len())),
+    );
+    out
+}
+
+/// The commitments in the tracker's order (most recently changed first: by the newest brief
+/// naming them, then by id), and the members of each list, as positions in that order.
+pub struct TrackerIndex {
+    pub order: Vec<String>,
+    pub members: HashMap<ListOf, Vec<usize>>,
+}
+
+impl TrackerIndex {
+    pub fn new(site: &Site) -> TrackerIndex {
+        let mut order: Vec<&Commitment> = site.commitments.values().collect();
+        // Briefs are indexed newest first: the smallest index is the latest change.
+        order.sort_by(|a, b| {
+            let last = |c: &Commitment| c.timeline.last().map_or(usize::MAX, |e| e.brief);
+            last(a).cmp(&last(b)).then_with(|| a.id.cmp(&b.id))
+        });
+        let mut members: HashMap<ListOf, Vec<usize>> = HashMap::new();
+        for (at, c) in order.iter().enumerate() {
+            let mut add = |list: ListOf| members.entry(list).or_default().push(at);
+            add(ListOf::All);
+            add(ListOf::Status(c.status.clone()));
+            if c.is_overdue(site.today, &site.config) {
+                add(ListOf::Overdue);
+            }
+            for p in &c.by {
+                add(ListOf::Party(p.clone()));
+            }
+            if let Some(t) = &c.topic {
+                add(ListOf::Topic(t.clone()));
+            }
+        }
+        TrackerIndex {
+            order: order.into_iter().map(|c| c.id.clone()).collect(),
+            members,
+        }
+    }
+
+    /// The ids on a list, in order.
+    pub fn ids<'a>(&'a self, list: &ListOf) -> impl Iterator<Item = &'a str> + 'a {
+        self.members
+            .get(list)
+            .into_iter()
+            .flatten()
+            .map(|&at| self.order[at].as_str())
+    }
+
+    /// Where commitment `id` is on `list` (from 0), if it is on it.
+    pub fn place(&self, list: &ListOf, id: &str) -> Option<usize> {
+        let members = self.members.get(list)?;
+        members.iter().position(|&at| self.order[at] == id)
+    }
+}
+
+/// The tracker's pages and data files that show commitment `c` after a patch replayed its
+/// timeline (`before`: as it was): the pages and shards holding it on the lists whose order
+/// did not change, and every page and shard of the lists it left or joined, whose rows shift.
+pub fn paths_showing_replayed(
+    site: &Site,
+    index: &TrackerIndex,
+    c: &Commitment,
+    before: &Commitment,
+) -> Vec<String> {
+    let mut paths = vec![site_path::COMMITMENTS.to_string()];
+    let overdue = |c: &Commitment| c.is_overdue(site.today, &site.config);
+    let mut stable = vec![ListOf::All];
+    stable.extend(c.by.iter().map(|p| ListOf::Party(p.clone())));
+    stable.extend(c.topic.iter().map(|t| ListOf::Topic(t.clone())));
+    let mut shifted = Vec::new();
+    if c.status == before.status {
+        stable.push(ListOf::Status(c.status.clone()));
+    } else {
+        shifted.push(ListOf::Status(c.status.clone()));
+        shifted.push(ListOf::Status(before.status.clone()));
+    }
+    match (overdue(c), overdue(before)) {
+        (true, true) => stable.push(ListOf::Overdue),
+        (false, false) => {}
+        _ => shifted.push(ListOf::Overdue),
+    }
+    for list in &stable {
+        if let Some(place) = index.place(list, &c.id) {
+            paths.push(list.page_path(place / ROWS_PER_PAGE + 1));
+        }
+    }
+    for list in &shifted {
+        // One more row than now: the list may have had it before.
+        let len = index.members.get(list).map_or(0, Vec::len) + 1;
+        paths.extend((1..=len.div_ceil(ROWS_PER_PAGE)).map(|n| list.page_path(n)));
+    }
+    paths.extend(super::tracker_data::paths_showing_replayed(
+        site, index, c, before, &stable, &shifted,
+    ));
+    paths
+}
+
+/// The pages of every list, and the tracker's data files.
+pub fn pages(site: &Site) -> Vec<Page> {
+    let mut out = Vec::new();
+    for (list, len) in lists(site) {
+        let origin = format!("the tracker's list {}", list.key());
+        for s in slices(len, ROWS_PER_PAGE) {
+            out.push(Page {
+                path: list.page_path(s.number),
+                template: "commitment_list.html".into(),
+                origin: origin.clone(),
+                kind: PageKind::CommitmentList(list.clone(), s),
+            });
+        }
+    }
+    out.extend(super::tracker_data::pages(site));
+    out
+}
+
+/// Add the overview's variables to `ctx`: `total`, `overdue_count`, `status_chart`, `counts`
+/// (each status with its count and list), `recent` (the rows of the most recently changed
+/// commitments), `lists` (the links to the full lists), `filters` and `data_url`.
+pub(super) fn insert_overview(
     v: &Views,
     ctx: &mut Context,
     tera: &Tera,
     memo: Option<&Memo>,
 ) -> TeraResult<()> {
     let site = v.site;
-    let commitments: Vec<&Commitment> = site.commitments.values().collect();
-    let values: Vec<Value> = commitments
-        .par_iter()
-        .map(|c| {
-            let make = || Value::from_serializable(&v.commitment_summary(c));
-            match memo {
-                Some(memo) => memo.commitment(&c.id, make),
-                None => make(),
+    let index = v.prepared.tracker(site);
+    let lengths: HashMap<ListOf, usize> = lists(site).into_iter().collect();
+    let recent: Vec<&str> = index.ids(&ListOf::All).take(RECENT).collect();
+    ctx.insert("total", &site.commitments.len());
+    ctx.insert(
+        "overdue_count",
+        &lengths.get(&ListOf::Overdue).copied().unwrap_or(0),
+    );
+    ctx.insert("status_chart", &status_chart(site));
+    let counts: Vec<StatusCount> = site
+        .config
+        .statuses
+        .iter()
+        .map(|s| {
+            let list = ListOf::Status(s.id.clone());
+            StatusCount {
+                status: v.status(&s.id),
+                count: lengths.get(&list).copied().unwrap_or(0),
+                url: site.urls.path(&list.first_page()),
             }
         })
         .collect();
-    let rows: Vec<TeraResult<Value>> = commitments
+    ctx.insert("counts", &counts);
+    ctx.insert("recent", &rows(v, tera, memo, &recent)?);
+    ctx.insert(
+        "lists",
+        &ListLinks {
+            all: site.urls.path(&ListOf::All.first_page()),
+            overdue: site.urls.path(&ListOf::Overdue.first_page()),
+        },
+    );
+    ctx.insert("filters", &filters(v));
+    ctx.insert("data_url", &site.urls.path(site_path::TRACKER_DATA));
+    Ok(())
+}
+
+/// Add a list page's variables: `list` (`title`, `key`, `count`, `url`), `rows` (this page's
+/// rendered rows), `pagination`, `statuses` (each status with the URL of its list) and
+/// `lists` (as on the overview), to move between lists, and `tracker_url`.
+pub(super) fn insert_list(
+    v: &Views,
+    ctx: &mut Context,
+    tera: &Tera,
+    memo: Option<&Memo>,
+    list: &ListOf,
+    s: &Slice,
+) -> TeraResult<()> {
+    let site = v.site;
+    let index = v.prepared.tracker(site);
+    let ids: Vec<&str> = index
+        .ids(list)
+        .skip(s.start)
+        .take(s.end - s.start)
+        .collect();
+    let count = index.members.get(list).map_or(0, Vec::len);
+    ctx.insert(
+        "list",
+        &ListView {
+            title: list.title(site),
+            key: list.key(),
+            count,
+            url: site.urls.path(&list.first_page()),
+        },
+    );
+    ctx.insert("rows", &rows(v, tera, memo, &ids)?);
+    ctx.insert(
+        "pagination",
+        &super::pages::pagination(site, s, |n| list.page_path(n)),
+    );
+    // Links to the other lists, without their counts: a status change elsewhere must not
+    // change every list's pages.
+    let statuses: Vec<StatusLink> = site
+        .config
+        .statuses
+        .iter()
+        .map(|st| StatusLink {
+            status: v.status(&st.id),
+            url: site.urls.path(&ListOf::Status(st.id.clone()).first_page()),
+        })
+        .collect();
+    ctx.insert("statuses", &statuses);
+    ctx.insert(
+        "lists",
+        &ListLinks {
+            all: site.urls.path(&ListOf::All.first_page()),
+            overdue: site.urls.path(&ListOf::Overdue.first_page()),
+        },
+    );
+    ctx.insert("tracker_url", &site.urls.path(site_path::COMMITMENTS));
+    Ok(())
+}
+
+#[derive(Serialize)]
+struct StatusCount<'a> {
+    status: StatusView<'a>,
+    count: usize,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct StatusLink<'a> {
+    status: StatusView<'a>,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct ListLinks {
+    all: String,
+    overdue: String,
+}
+
+#[derive(Serialize)]
+struct ListView {
+    title: String,
+    key: String,
+    count: usize,
+    url: String,
+}
+
+/// The rows of `ids`, rendered (or kept from an earlier rebuild), in order.
+fn rows(v: &Views, tera: &Tera, memo: Option<&Memo>, ids: &[&str]) -> TeraResult<Vec<Value>> {
+    let rows: Vec<TeraResult<Value>> = ids
         .par_iter()
-        .zip(&values)
-        .map(|(c, value)| {
-            let make = || row(v, tera, value);
+        .filter_map(|id| v.site.commitments.get(*id))
+        .map(|c| {
+            let value = || {
+                let make = || Value::from_serializable(&v.commitment_summary(c));
+                match memo {
+                    Some(memo) => memo.commitment(&c.id, make),
+                    None => make(),
+                }
+            };
+            let make = || row(v, tera, &value());
             match memo {
                 Some(memo) => memo.row(&c.id, make),
                 None => make(),
@@ -49,17 +399,7 @@ pub(super) fn insert(
         })
         .collect();
     // The first failing row in the table's order, whichever thread failed first.
-    let rows: Vec<Value> = rows.into_iter().collect::<TeraResult<_>>()?;
-    let overdue = commitments
-        .iter()
-        .filter(|c| c.is_overdue(site.today, &site.config))
-        .count();
-    ctx.insert("overdue_count", &overdue);
-    ctx.insert("commitments", &values);
-    ctx.insert("rows", &rows);
-    ctx.insert("status_chart", &status_chart(site));
-    ctx.insert("filters", &filters(v));
-    Ok(())
+    rows.into_iter().collect()
 }
 
 /// One commitment's `<tr>`, as HTML that templates print unescaped.
@@ -74,6 +414,10 @@ fn row(v: &Views, tera: &Tera, commitment: &Value) -> TeraResult<Value> {
 
 /// The chart: how many commitments are in each status of the vocabulary.
 fn status_chart(site: &Site) -> String {
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    for c in site.commitments.values() {
+        *counts.entry(c.status.as_str()).or_default() += 1;
+    }
     let bars: Vec<super::chart::Bar> = site
         .config
         .statuses
@@ -81,11 +425,7 @@ fn status_chart(site: &Site) -> String {
         .map(|s| super::chart::Bar {
             id: &s.id,
             label: &s.label,
-            count: site
-                .commitments
-                .values()
-                .filter(|c| c.status == s.id)
-                .count(),
+            count: counts.get(s.id.as_str()).copied().unwrap_or(0),
         })
         .collect();
     super::chart::status_chart(&bars, "Commitments by current status")
