@@ -61,6 +61,8 @@ pub struct BuildReport {
     pub elapsed: Duration,
     /// Time spent in each stage, for `--verbose`.
     pub stages: Vec<(&'static str, Duration)>,
+    /// The written site's size by kind of file (`build` only).
+    pub size: Option<output::size::SizeReport>,
 }
 
 /// Everything a build makes, in memory.
@@ -287,9 +289,11 @@ fn run(options: &BuildOptions, write: bool) -> Result<BuildReport, Error> {
         }
         return Err(e.into());
     }
+    let mut size = None;
     if let Some(s) = staging {
         s.finish(&output)?;
         stage("write the rest and swap in");
+        size = Some(output::size::SizeReport::measure(&out_dir, output.paths()));
     }
     Ok(BuildReport {
         pages: pages.len(),
@@ -298,6 +302,7 @@ fn run(options: &BuildOptions, write: bool) -> Result<BuildReport, Error> {
         output_dir: write.then_some(out_dir),
         elapsed: started.elapsed(),
         stages,
+        size,
     })
 }
 

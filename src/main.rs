@@ -122,12 +122,32 @@ fn summary(cli: &Cli, verb: &str, report: &BuildReport) {
                     dir.display()
                 );
             }
+            let size = report
+                .size
+                .as_ref()
+                .map(|s| format!(", {}", accord::output::size::megabytes(s.bytes)))
+                .unwrap_or_default();
             println!(
-                "Wrote {} pages ({} files) to {} in {ms:.0} ms",
+                "Wrote {} pages ({} files{size}) to {} in {ms:.0} ms",
                 report.pages,
                 report.files,
                 dir.display()
             );
+            if let Some(size) = &report.size {
+                if cli.verbose {
+                    for k in &size.kinds {
+                        println!(
+                            "  {}: {} in {} files",
+                            k.kind,
+                            accord::output::size::megabytes(k.bytes),
+                            k.files
+                        );
+                    }
+                }
+                if size.near_the_limit() {
+                    eprintln!("{}", size.warning());
+                }
+            }
         }
         None => println!(
             "No problems: {} pages would be written ({verb} in {ms:.0} ms)",

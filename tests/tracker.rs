@@ -83,15 +83,29 @@ fn a_status_change_in_a_later_brief_shows_on_the_tracker_timeline_and_party_reco
     let site = site();
     build(&site);
     let tracker = site.html("public/commitments/index.html");
-    let row = |id: &str, attr: &str| tracker.attrs(&format!("tr[data-id={id}]"), attr);
-    assert_eq!(row("joint-drills", "data-status"), ["stalled"]);
-    assert_eq!(row("joint-drills", "data-overdue"), ["true"]);
-    assert_eq!(row("joint-drills", "data-parties"), ["us jp kr"]);
+    // The overview's table: each row's commitment (by its link), cells by column.
+    let ids: Vec<String> = tracker
+        .attrs("tbody th a", "href")
+        .into_iter()
+        .map(|h| {
+            h.trim_end_matches('/')
+                .rsplit('/')
+                .next()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    let row = |id: &str, column: &str| {
+        let at = ids.iter().position(|i| i == id).expect("a row");
+        tracker.texts(&format!("tbody td[data-label='{column}']"))[at].clone()
+    };
+    assert_eq!(row("joint-drills", "Status"), "Stalled");
+    assert!(row("joint-drills", "Due").contains("Overdue"));
+    assert_eq!(row("joint-drills", "Parties"), "US, Japan, ROK");
     // Fulfilled closes a commitment: past its due date, it is not overdue.
-    assert_eq!(row("ship-deal", "data-status"), ["fulfilled"]);
-    assert_eq!(row("ship-deal", "data-overdue"), ["false"]);
-    assert_eq!(tracker.count("tr[data-id=joint-drills] .overdue"), 1);
-    assert_eq!(tracker.count("tr[data-id=ship-deal] .overdue"), 0);
+    assert_eq!(row("ship-deal", "Status"), "Fulfilled");
+    assert!(!row("ship-deal", "Due").contains("Overdue"));
+    assert_eq!(tracker.count("tbody .overdue"), 1);
     assert!(tracker.text(".as-of").contains("15 January 2026"));
     assert!(tracker.text(".as-of").contains("1 overdue"));
     // The chart is drawn at build time, one bar per status, with its count as text.
@@ -410,6 +424,130 @@ fn templates_can_query_the_site() {
     let err = site.build_fails();
     assert!(
         err.contains("no person `iwaya-takeshl`") && err.contains("did you mean `iwaya-takeshi`?"),
+        "{err}"
+    );
+}
+
+/// The tracker's lists: 100 rows a page with a pager, most recently changed first; a view per
+/// status and of the overdue; the overview keeps to the 25 most recently changed.
+#[test]
+fn the_tracker_lists_every_commitment_on_static_pages() {
+    let site = common::Site::new();
+    let pledges = |from: usize, to: usize, status: &str| -> String {
+        (from..to)
+            .map(|i| format!("  - id: p{i:03}\n    text: Pledge {i}.\n    by: [us, jp]\n    topic: defense\n    status: {status}\n    due: 2025-06-01\n"))
+            .collect()
+    };
+    site.brief(
+        "first",
+        &format!(
+            "title: First\ndate: 2025-01-01\nparties: [us, jp]\ncommitments:\n{}",
+            pledges(0, 230, "announced")
+        ),
+        "",
+    );
+    let updates: String = (200..230)
+        .map(|i| format!("  - id: p{i:03}\n    status: fulfilled\n"))
+        .collect();
+    site.brief(
+        "later",
+        &format!("title: Later\ndate: 2025-03-01\nparties: [us]\ncommitments:\n{updates}"),
+        "",
+    );
+    let run = site.run(&["build", "--as-of", "2025-09-01"]);
+    assert!(run.ok(), "{}", run.stderr);
+    let rows = |path: &str| site.html(path).attrs("tbody th a", "href");
+    let all = [
+        rows("public/commitments/all/index.html"),
+        rows("public/commitments/all/page/2/index.html"),
+        rows("public/commitments/all/page/3/index.html"),
+    ];
+    assert_eq!(all.iter().map(Vec::len).collect::<Vec<_>>(), [100, 100, 30]);
+    // Most recently changed first: the 30 updated later, then the rest by id.
+    assert_eq!(all[0][0], "/briefs/commitments/p200/");
+    assert_eq!(all[0][30], "/briefs/commitments/p000/");
+    assert!(
+        !site
+            .path("public/commitments/all/page/4/index.html")
+            .exists()
+    );
+    let first = site.html("public/commitments/all/index.html");
+    assert_eq!(
+        first.attrs(".pagination a[rel=next]", "href"),
+        ["/briefs/commitments/all/page/2/"]
+    );
+    assert!(first.text("h1").contains("All commitments"));
+    assert!(first.text(".lede").starts_with("230 commitments"));
+    // A view per status, and of the overdue (due 1 June, not fulfilled, as of September).
+    assert_eq!(
+        rows("public/commitments/status/fulfilled/index.html").len(),
+        30
+    );
+    assert_eq!(
+        rows("public/commitments/status/announced/index.html").len(),
+        100
+    );
+    assert!(
+        site.path("public/commitments/status/announced/page/2/index.html")
+            .exists()
+    );
+    assert!(
+        site.path("public/commitments/status/stalled/index.html")
+            .exists()
+    );
+    assert_eq!(
+        rows("public/commitments/overdue/page/2/index.html").len(),
+        100
+    );
+    assert!(
+        !site
+            .path("public/commitments/overdue/page/3/index.html")
+            .exists()
+    );
+    // Each party's and topic's list, which their pages link to.
+    assert_eq!(
+        rows("public/parties/jp/commitments/page/3/index.html").len(),
+        30
+    );
+    assert_eq!(
+        rows("public/topics/defense/commitments/index.html").len(),
+        100
+    );
+    let jp = site.html("public/parties/jp/index.html");
+    assert_eq!(jp.count(".record .commitment-item"), 10);
+    assert_eq!(
+        jp.attrs(".record a[href$='/parties/jp/commitments/']", "href")
+            .len(),
+        1
+    );
+    // The overview: the 25 most recently changed, links to every list.
+    let overview = site.html("public/commitments/index.html");
+    assert_eq!(overview.count("tbody tr"), 25);
+    assert_eq!(
+        overview.attrs("tbody th a", "href")[0],
+        "/briefs/commitments/p200/"
+    );
+    let lists = overview.attrs(".tracker-lists a", "href");
+    for list in ["all/", "status/announced/", "status/fulfilled/", "overdue/"] {
+        assert!(
+            lists.contains(&format!("/briefs/commitments/{list}")),
+            "{list}: {lists:?}"
+        );
+    }
+    assert!(overview.text(".as-of").contains("200 overdue"));
+}
+
+#[test]
+fn a_commitment_id_the_tracker_uses_is_an_error() {
+    let site = common::Site::new();
+    site.brief(
+        "first",
+        "title: First\ndate: 2025-01-01\ncommitments:\n  - id: overdue\n    text: Pledge.\n    by: [us]",
+        "",
+    );
+    let err = site.build_fails();
+    assert!(
+        err.contains("`overdue` cannot be a commitment id") && err.contains("first.md:5:9"),
         "{err}"
     );
 }

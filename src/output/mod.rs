@@ -15,6 +15,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::render::RenderedPage;
 use crate::urls::output_file;
 
+pub mod size;
 mod write;
 
 pub use write::{Staging, check_output_dir};
@@ -103,6 +104,11 @@ impl Output {
 
     pub fn is_empty(&self) -> bool {
         self.files.is_empty()
+    }
+
+    /// Every file's path, relative to the output directory, in order.
+    pub fn paths(&self) -> impl Iterator<Item = &str> {
+        self.files.keys().map(String::as_str)
     }
 
     /// What the file at `path` holds.

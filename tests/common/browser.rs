@@ -29,6 +29,11 @@ impl Server {
 
     /// `accord serve --root ROOT`.
     pub fn start_at(root: &std::path::Path) -> Server {
+        Server::start_within(root, Duration::from_secs(20))
+    }
+
+    /// `accord serve --root ROOT`, waiting up to `startup` for its first build.
+    pub fn start_within(root: &std::path::Path, startup: Duration) -> Server {
         let mut child = Command::new(super::bin())
             .args(["serve", "--port", "0", "--root"])
             .arg(root)
@@ -57,7 +62,7 @@ impl Server {
             });
         }
         let url = rx
-            .recv_timeout(Duration::from_secs(20))
+            .recv_timeout(startup)
             .expect("accord serve printed its URL");
         Server { child, url, output }
     }
