@@ -62,6 +62,7 @@ fn main() {
         common::browser::runtime().block_on(async {
             let b = Browser::start().await;
             let tracker = format!("{}commitments/", server.url);
+            b.client.goto(&tracker).await.expect("open the tracker");
             let meta = b.eval(&format!("return fetch({}).then(r => r.json())", json!(format!("{tracker}data/meta.json")))).await;
             let commitments = meta["lists"]["all"]["count"].as_u64().unwrap_or(0);
             let pages = [

@@ -149,7 +149,8 @@
   }
 
   // The commitments to show for the filters: this page's, how many match (null if unknown
-  // without reading more), and whether a next page exists.
+  // without reading more), and whether a next page exists. Sorting by due date shows the
+  // commitments that have one.
   async function select(f) {
     const text = f.q ? await textMatches(f.q) : null;
     const lists = [];
@@ -158,28 +159,39 @@
     if (f.status) lists.push(`status/${f.status}`);
     if (f.overdue) lists.push("overdue");
     const size = (key) => (meta.lists[key] || { count: 0 }).count;
-    let source = null;
-    for (const key of lists) {
-      if (!source || size(key) < source.size) source = { key, size: size(key) };
+    const shards = (key) => (meta.lists[key] || { shards: 0 }).shards;
+    // Each filter names a set that holds every match: a list, or the commitments with the
+    // words. Reading one whole costs its shards; reading in the sort's order stops once a
+    // page is full, which takes about (rows wanted) / (share of commitments matching) rows.
+    const sets = lists.map((key) => ({ key, size: size(key), shards: shards(key) }));
+    if (text) {
+      const touched = new Set([...text].map((at) => Math.floor(at / meta.shard)));
+      sets.push({ key: null, size: text.size, shards: touched.size });
     }
-    if (text && (!source || text.size < source.size)) source = { key: null, size: text.size };
-    const keep = (r) => matches(r, f, text);
+    const all = Math.max(1, size("all"));
+    const share = sets.reduce((p, set) => p * (set.size / all), 1); // as if independent
+    const whole = sets
+      .filter((set) => set.size <= READ_WHOLE)
+      .sort((a, b) => a.shards - b.shards || a.size - b.size)[0];
+    const smallestList = sets.filter((set) => set.key).sort((a, b) => a.size - b.size)[0];
+    const key = f.sort ? `sort/${f.sort}` : smallestList ? smallestList.key : "all";
     const start = (page - 1) * PAGE;
-    if (source && source.size <= READ_WHOLE) {
-      const records = source.key ? await readList(source.key) : await readPlaces(text);
+    const expected = Math.max(1, share * all);
+    const rowsToRead = Math.min(size(key), ((start + PAGE + 1) * size(key)) / expected);
+    const scanShards = Math.ceil(rowsToRead / meta.shard);
+    const keep = (r) => matches(r, f, text) && (f.sort !== "due" || r[8] !== null);
+    if (whole && whole.shards <= scanShards) {
+      const records = whole.key ? await readList(whole.key) : await readPlaces(text);
       const found = records.filter(keep).sort(orders[f.sort] || orders[""]);
       if (f.reverse) found.reverse();
       return { rows: found.slice(start, start + PAGE), total: found.length, next: found.length > start + PAGE };
     }
-    // Scan: the list in the sort's order, or the smallest list that holds every match.
-    const key = f.sort ? `sort/${f.sort}` : source && source.key ? source.key : "all";
     const found = await scan(key, f.reverse, keep, start + PAGE + 1);
-    const everything = !lists.length && !text;
-    return {
-      rows: found.slice(start, start + PAGE),
-      total: everything ? size(key) : null,
-      next: found.length > start + PAGE,
-    };
+    // One filter or none: its size is the count (due dates aside).
+    let total = null;
+    if (!sets.length) total = size(key);
+    else if (sets.length === 1 && f.sort !== "due") total = sets[0].size;
+    return { rows: found.slice(start, start + PAGE), total, next: found.length > start + PAGE };
   }
 
   function cell(tag, label, ...children) {

@@ -328,22 +328,40 @@ fn data_exports_hold_what_the_pages_show() {
     let json = |rel: &str| -> serde_json::Value {
         serde_json::from_str(&site.read(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
     };
-    let briefs = json("public/data/briefs.json");
-    assert_eq!(briefs["schema"], "accord.briefs/1");
-    assert_eq!(briefs["as_of"], "2026-01-15");
+    // Each export is an index of parts; a small site's fit in one part each.
+    let index = json("public/data/briefs.json");
+    assert_eq!(index["schema"], "accord.briefs/2");
+    assert_eq!(index["as_of"], "2026-01-15");
+    assert_eq!(index["count"], 3);
+    assert_eq!(
+        index["parts"],
+        serde_json::json!(["https://org.github.io/briefs/data/briefs/1.json"])
+    );
+    let briefs = json("public/data/briefs/1.json");
+    assert_eq!(briefs["schema"], "accord.briefs/2");
+    assert_eq!(
+        (briefs["part"].clone(), briefs["parts"].clone()),
+        (1.into(), 1.into())
+    );
     let list = briefs["briefs"].as_array().unwrap();
+    // Oldest first, so that a new brief changes the last part only.
     assert_eq!(
         list.iter()
             .map(|b| b["slug"].as_str().unwrap())
             .collect::<Vec<_>>(),
-        ["b", "a", "c"]
+        ["c", "a", "b"]
     );
-    assert_eq!(list[0]["people"][1]["person"], "iwaya-takeshi");
-    assert_eq!(list[0]["people"][1]["name"], "岩屋毅");
-    assert_eq!(list[0]["commitments"][0]["status"], "stalled");
+    assert_eq!(list[2]["people"][1]["person"], "iwaya-takeshi");
+    assert_eq!(list[2]["people"][1]["name"], "岩屋毅");
+    assert_eq!(list[2]["commitments"][0]["status"], "stalled");
     assert_eq!(list[1]["url"], "https://org.github.io/briefs/briefs/a/");
 
-    let commitments = json("public/data/commitments.json");
+    let index = json("public/data/commitments.json");
+    assert_eq!(
+        index["csv_parts"],
+        serde_json::json!(["https://org.github.io/briefs/data/commitments/1.csv"])
+    );
+    let commitments = json("public/data/commitments/1.json");
     let drills = &commitments["commitments"][0];
     assert_eq!(drills["id"], "joint-drills");
     assert_eq!(drills["status"], "stalled");
@@ -352,7 +370,7 @@ fn data_exports_hold_what_the_pages_show() {
     assert_eq!(drills["timeline"].as_array().unwrap().len(), 2);
     assert_eq!(drills["timeline"][1]["brief"], "b");
 
-    let text = site.read("public/data/commitments.csv");
+    let text = site.read("public/data/commitments/1.csv");
     let mut csv = csv::Reader::from_reader(text.as_bytes());
     let header: Vec<String> = csv.headers().unwrap().iter().map(String::from).collect();
     assert_eq!(header[..5], ["id", "text", "by", "topic", "status"]);
@@ -363,7 +381,7 @@ fn data_exports_hold_what_the_pages_show() {
     assert_eq!(&rows[1][4], "fulfilled");
     assert_eq!(&rows[1][8], "false");
 
-    let parties = json("public/data/parties.json");
+    let parties = json("public/data/parties/1.json");
     let us = parties["parties"]
         .as_array()
         .unwrap()
@@ -376,10 +394,10 @@ fn data_exports_hold_what_the_pages_show() {
         us["met"][0],
         serde_json::json!({ "party": "jp", "briefs": 2 })
     );
-    let people = json("public/data/people.json");
+    let people = json("public/data/people/1.json");
     assert_eq!(people["people"][0]["native"], "岩屋毅");
     assert_eq!(people["people"][0]["briefs"], serde_json::json!(["b", "a"]));
-    let topics = json("public/data/topics.json");
+    let topics = json("public/data/topics/1.json");
     assert_eq!(
         topics["topics"][0]["commitments"],
         serde_json::json!(["joint-drills"])

@@ -395,18 +395,19 @@ impl Site {
         &'a self,
         ids: &'a [String],
     ) -> Vec<(&'a crate::config::Status, Vec<&'a Commitment>)> {
-        self.config
+        let mut groups: Vec<(&crate::config::Status, Vec<&Commitment>)> = self
+            .config
             .statuses
             .iter()
-            .map(|status| {
-                let list = ids
-                    .iter()
-                    .filter_map(|id| self.commitments.get(id))
-                    .filter(|c| c.status == status.id)
-                    .collect();
-                (status, list)
-            })
-            .collect()
+            .map(|status| (status, Vec::new()))
+            .collect();
+        // One pass over the ids: a party's record at 10,000 briefs holds 1,500 of them.
+        for c in ids.iter().filter_map(|id| self.commitments.get(id)) {
+            if let Some(group) = groups.iter_mut().find(|(s, _)| s.id == c.status) {
+                group.1.push(c);
+            }
+        }
+        groups
     }
 }
 

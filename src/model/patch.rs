@@ -14,9 +14,10 @@ use crate::content::raw::{BRIEF_FIELDS, RawBrief};
 use crate::diagnostics::Diagnostics;
 
 /// The fields of a brief that other pages' structure depends on: where it sorts, whether it
-/// is shown, whom and what it names, what it says of commitments. Positions are left out, so
+/// is shown, whom and what it names, which commitments it names and defines. What it says of
+/// them ([`said_of`]) changes statuses, not the site's structure. Positions are left out, so
 /// moving lines around is no change.
-fn shape(raw: &RawBrief, with_mentions: bool) -> impl PartialEq + '_ {
+fn shape(raw: &RawBrief) -> impl PartialEq + '_ {
     fn values(list: &[crate::content::raw::Spanned<String>]) -> Vec<&str> {
         list.iter().map(|s| s.value.as_str()).collect()
     }
@@ -32,16 +33,6 @@ fn shape(raw: &RawBrief, with_mentions: bool) -> impl PartialEq + '_ {
                 opt(&c.text),
                 values(&c.by),
                 opt(&c.topic),
-                // What a brief says of a commitment changes statuses, not the site's structure.
-                with_mentions.then(|| {
-                    (
-                        opt(&c.status),
-                        opt(&c.due),
-                        c.note.as_deref(),
-                        c.quote.as_deref(),
-                        opt(&c.source),
-                    )
-                }),
             )
         })
         .collect();
@@ -61,6 +52,20 @@ fn shape(raw: &RawBrief, with_mentions: bool) -> impl PartialEq + '_ {
             .map(|p| (p.name.value.as_str(), p.role.as_deref(), opt(&p.party)))
             .collect::<Vec<_>>(),
         values(&raw.aliases),
+    )
+}
+
+/// What a brief says of a commitment beyond its definition: what a replay reads.
+fn said_of(c: &crate::content::raw::RawCommitment) -> impl PartialEq + '_ {
+    fn opt(v: &Option<crate::content::raw::Spanned<String>>) -> Option<&str> {
+        v.as_ref().map(|s| s.value.as_str())
+    }
+    (
+        opt(&c.status),
+        opt(&c.due),
+        c.note.as_deref(),
+        c.quote.as_deref(),
+        opt(&c.source),
     )
 }
 
@@ -109,12 +114,19 @@ pub fn patch_briefs(
                 continue;
             }
         };
-        if shape(&doc.raw, false) != shape(&shown.raw, false) {
+        if shape(&doc.raw) != shape(&shown.raw) {
             return Ok(None);
         }
-        if shape(&doc.raw, true) != shape(&shown.raw, true) {
-            replay.extend(doc.raw.commitments.iter().map(|c| c.id.value.clone()));
-        }
+        // The same commitments in the same order (the shape above): replay those whose
+        // mention changed.
+        let changed = doc
+            .raw
+            .commitments
+            .iter()
+            .zip(&shown.raw.commitments)
+            .filter(|(new, old)| said_of(new) != said_of(old))
+            .map(|(new, _)| new.id.value.clone());
+        replay.extend(changed);
         plan.push((index, doc));
     }
     if !errors.is_empty() {

@@ -284,11 +284,13 @@ impl Rebuilder {
                         .iter()
                         .map(|(i, _)| old.site.briefs[*i].slug.as_str());
                     self.memo.forget(&old.site, replaced, &patched.commitments);
+                    self.memo.replayed(&old.site, &patched.before);
                     if templates_querying_the_site(&old.theme).next().is_some() {
                         // A kept row of the tracker may show any brief through a query.
                         self.memo.forget_rows();
                     }
-                    let mut scope = pages_touched_by_patch(&old.site, &patched);
+                    let (tracker, sorted) = self.memo.tracker(&old.site);
+                    let mut scope = pages_touched_by_patch(&old.site, &patched, &tracker, &sorted);
                     // A status change moves a commitment between the tracker's lists, whose
                     // pages (and their rows' ranges) are those of the patched site.
                     let (pages, tracker_changed) = if patched.commitments.is_empty() {

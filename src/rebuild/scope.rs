@@ -8,38 +8,46 @@ use crate::model::Site;
 use crate::render::exports::{self, Export};
 use crate::render::feeds::{FEED_ENTRIES, FeedFormat, FeedOf};
 use crate::render::tracker::{self, TrackerIndex};
+use crate::render::tracker_data::Sorted;
 use crate::render::{Page, PageKind, Theme};
 use crate::urls::site_path;
 
 /// Pages showing what a patched brief changed. Its structure is the same (same parties,
 /// topics, commitments, place in the order), so: its own page, and where its title or summary
 /// changed, the lists that show them.
-pub(super) fn pages_touched_by_patch(site: &Site, patched: &crate::model::Patched) -> Scope {
+pub(super) fn pages_touched_by_patch(
+    site: &Site,
+    patched: &crate::model::Patched,
+    tracker: &TrackerIndex,
+    sorted: &Sorted,
+) -> Scope {
     let mut scope = Scope::default();
     let per_page = site.config.options.per_page.max(1);
     // A replayed commitment shows on its page, the tracker, the briefs naming it (their
     // badges), the records of the parties that made it, and its topic.
-    let tracker = (!patched.commitments.is_empty()).then(|| TrackerIndex::new(site));
     for id in &patched.commitments {
         let Some(c) = site.commitments.get(id) else {
             continue;
         };
         scope.paths.insert(site_path::commitment(id));
-        if let (Some(index), Some(before)) = (&tracker, patched.before.get(id)) {
-            scope
-                .paths
-                .extend(tracker::paths_showing_replayed(site, index, c, before));
+        if let Some(before) = patched.before.get(id) {
+            scope.paths.extend(tracker::paths_showing_replayed(
+                site, tracker, sorted, c, before,
+            ));
         }
-        // Statuses are in the tracker's exports, the parties' records and the briefs' mentions.
-        scope.paths.extend(
-            [
-                Export::Commitments,
-                Export::CommitmentsCsv,
-                Export::Parties,
-                Export::Briefs,
-            ]
-            .map(|e| e.path().to_string()),
-        );
+        // Statuses are in the commitments' exports, the parties' records and the briefs'
+        // mentions: the parts holding them.
+        let at = place_of(site.commitments.keys(), id);
+        for export in [Export::Commitments, Export::CommitmentsCsv] {
+            scope.paths.insert(export.part_of(at).path());
+        }
+        for party in &c.by {
+            let at = place_of(site.parties.keys(), party);
+            scope.paths.insert(Export::Parties.part_of(at).path());
+        }
+        for entry in &c.timeline {
+            scope.paths.insert(brief_export_part(site, entry.brief));
+        }
         scope.paths.extend(c.by.iter().map(|p| site_path::party(p)));
         scope
             .paths
@@ -54,7 +62,7 @@ pub(super) fn pages_touched_by_patch(site: &Site, patched: &crate::model::Patche
         let new = &site.briefs[*index];
         scope.paths.extend(brief_files(new));
         if exports::brief_entry(site, old) != exports::brief_entry(site, new) {
-            scope.paths.insert(Export::Briefs.path().to_string());
+            scope.paths.insert(brief_export_part(site, *index));
         }
         // Feeds carry the newest briefs' text: those listing this one are redone.
         let in_feed = |list: &[usize]| list.iter().take(FEED_ENTRIES).any(|i| i == index);
@@ -230,6 +238,17 @@ fn pages_of_templates<'a>(
     Some(out)
 }
 
+/// Where `key` is among `keys` (the order of an export by id).
+fn place_of<'a>(mut keys: impl Iterator<Item = &'a String>, key: &str) -> usize {
+    keys.position(|k| k == key).unwrap_or(0)
+}
+
+/// The part of `data/briefs/` holding the brief at `index` (the parts are oldest first).
+fn brief_export_part(site: &Site, index: usize) -> String {
+    let oldest_first = site.briefs.len().saturating_sub(index + 1);
+    Export::Briefs.part_of(oldest_first).path()
+}
+
 /// Pages that can show something of the changed briefs, before or after the change: their own
 /// pages, the index pages they were and are on, their parties, topics and commitments, the
 /// other briefs naming those commitments, and the lists. `None` when a registry file changed
@@ -381,7 +400,8 @@ pub(super) fn pages_touched_by_content(
         ]
         .map(String::from),
     );
-    pages.extend(Export::ALL.map(|e| e.path().to_string()));
+    pages.extend(exports::files(new).into_iter().map(|f| f.path()));
+    pages.extend(exports::files(old).into_iter().map(|f| f.path()));
     // Feeds of everything touched, and the sitemaps: a page's lastmod is its briefs' dates,
     // and pages added or dropped move the others between sitemap files.
     let feeds = std::iter::once(FeedOf::Site)

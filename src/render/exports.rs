@@ -11,8 +11,8 @@ use super::memo::Memo;
 use crate::model::{Brief, Commitment, Party, Person, Site, Topic};
 use crate::urls::site_path;
 
-/// One export file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// One export: a kind of entity, in JSON or (commitments) CSV.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Export {
     Briefs,
     Commitments,
@@ -20,6 +20,16 @@ pub enum Export {
     Parties,
     Topics,
     People,
+}
+
+/// A file of the exports: the index of an export (`data/briefs.json`), which lists its
+/// parts, or part `n` (from 1) of one (`data/briefs/1.json`, `data/commitments/1.csv`). Parts
+/// hold a fixed number of entries ([`Export::per_part`]), so no file grows with the site and
+/// a change rewrites only the parts holding what it changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ExportFile {
+    Index(Export),
+    Part(Export, usize),
 }
 
 impl Export {
@@ -32,64 +42,171 @@ impl Export {
         Export::People,
     ];
 
-    pub fn path(self) -> &'static str {
+    /// The name of its list and folder: `briefs`, `commitments`...
+    fn name(self) -> &'static str {
         match self {
-            Export::Briefs => "data/briefs.json",
-            Export::Commitments => "data/commitments.json",
-            Export::CommitmentsCsv => "data/commitments.csv",
-            Export::Parties => "data/parties.json",
-            Export::Topics => "data/topics.json",
-            Export::People => "data/people.json",
+            Export::Briefs => "briefs",
+            Export::Commitments | Export::CommitmentsCsv => "commitments",
+            Export::Parties => "parties",
+            Export::Topics => "topics",
+            Export::People => "people",
         }
     }
 
-    /// The schema name and version in the file's `schema` field; a change that is not an
+    /// Entries in a part: about 1 to 2 MB each at the sizes a desk's archive reaches (a party's
+    /// or topic's entry lists all its briefs, so few a part).
+    pub fn per_part(self) -> usize {
+        match self {
+            Export::Briefs => 1000,
+            Export::Commitments | Export::CommitmentsCsv => 2500,
+            Export::Parties | Export::Topics => 10,
+            Export::People => 500,
+        }
+    }
+
+    /// How many entries the export has.
+    fn len(self, site: &Site) -> usize {
+        match self {
+            Export::Briefs => site.briefs.len(),
+            Export::Commitments | Export::CommitmentsCsv => site.commitments.len(),
+            Export::Parties => site.parties.len(),
+            Export::Topics => site.topics.len(),
+            Export::People => site.people.len(),
+        }
+    }
+
+    /// Its parts: at least one, so an empty site still has a file to read.
+    pub fn parts(self, site: &Site) -> usize {
+        self.len(site).div_ceil(self.per_part()).max(1)
+    }
+
+    /// The part holding the entry at `place` (in the export's order, from 0).
+    pub fn part_of(self, place: usize) -> ExportFile {
+        ExportFile::Part(self, place / self.per_part() + 1)
+    }
+
+    /// The schema name and version in the files' `schema` field; a change that is not an
     /// addition bumps the version.
     fn schema(self) -> &'static str {
         match self {
-            Export::Briefs => "accord.briefs/1",
-            Export::Commitments | Export::CommitmentsCsv => "accord.commitments/1",
-            Export::Parties => "accord.parties/1",
-            Export::Topics => "accord.topics/1",
-            Export::People => "accord.people/1",
+            Export::Briefs => "accord.briefs/2",
+            Export::Commitments | Export::CommitmentsCsv => "accord.commitments/2",
+            Export::Parties => "accord.parties/2",
+            Export::Topics => "accord.topics/2",
+            Export::People => "accord.people/2",
         }
     }
 }
 
-/// The export's file. With a `memo` (kept by `serve` between rebuilds), the entries it still
-/// holds are not made again.
-pub fn render(site: &Site, export: Export, memo: Option<&Memo>) -> String {
-    let doc = |entries: Vec<Line>| document(site, export, entries);
-    match export {
-        Export::Briefs => doc(memoized(
-            memo,
-            export,
-            &site.briefs,
-            |b| &b.slug,
-            |b| json(&brief_entry(site, b)),
-        )),
-        Export::Commitments => doc(memoized(
-            memo,
-            export,
-            &values(&site.commitments),
-            |c| &c.id,
-            |c| json(&commitment_entry(site, c)),
-        )),
-        Export::CommitmentsCsv => commitments_csv(site, memo),
-        Export::Parties => doc(memoized(
-            memo,
-            export,
-            &values(&site.parties),
-            |p| &p.id,
-            |p| json(&party_entry(site, p)),
-        )),
-        Export::Topics => doc(entries(&values(&site.topics), |t| {
-            json(&topic_entry(site, t))
-        })),
-        Export::People => doc(entries(&values(&site.people), |p| {
-            json(&person_entry(site, p))
-        })),
+impl ExportFile {
+    pub fn path(self) -> String {
+        match self {
+            ExportFile::Index(e) => format!("data/{}.json", e.name()),
+            ExportFile::Part(Export::CommitmentsCsv, n) => format!("data/commitments/{n}.csv"),
+            ExportFile::Part(e, n) => format!("data/{}/{n}.json", e.name()),
+        }
     }
+}
+
+/// Every file of the exports: an index per JSON export (the CSV's parts are listed in the
+/// commitments' index), and the parts.
+pub fn files(site: &Site) -> Vec<ExportFile> {
+    let mut out = Vec::new();
+    for export in Export::ALL {
+        if export != Export::CommitmentsCsv {
+            out.push(ExportFile::Index(export));
+        }
+        out.extend((1..=export.parts(site)).map(|n| ExportFile::Part(export, n)));
+    }
+    out
+}
+
+/// The file's text. With a `memo` (kept by `serve` between rebuilds), the entries it still
+/// holds are not made again.
+pub fn render(site: &Site, file: ExportFile, memo: Option<&Memo>) -> String {
+    let (export, n) = match file {
+        ExportFile::Index(export) => return index(site, export),
+        ExportFile::Part(export, n) => (export, n),
+    };
+    let range = |len: usize| {
+        let start = (n.max(1) - 1) * export.per_part();
+        start.min(len)..(start + export.per_part()).min(len)
+    };
+    let doc = |entries: Vec<Line>| document(site, export, n, entries);
+    match export {
+        Export::Briefs => {
+            // Oldest first, so that a new brief changes the last part only.
+            let oldest_first: Vec<&Brief> = site.briefs.iter().rev().collect();
+            let part = &oldest_first[range(oldest_first.len())];
+            doc(memoized(
+                memo,
+                file,
+                part,
+                |b| &b.slug,
+                |b| json(&brief_entry(site, b)),
+            ))
+        }
+        Export::Commitments => {
+            let all = values(&site.commitments);
+            doc(memoized(
+                memo,
+                file,
+                &all[range(all.len())],
+                |c| &c.id,
+                |c| json(&commitment_entry(site, c)),
+            ))
+        }
+        Export::CommitmentsCsv => {
+            let all = values(&site.commitments);
+            commitments_csv(site, &all[range(all.len())], file, memo)
+        }
+        Export::Parties => {
+            let all = values(&site.parties);
+            doc(memoized(
+                memo,
+                file,
+                &all[range(all.len())],
+                |p| &p.id,
+                |p| json(&party_entry(site, p)),
+            ))
+        }
+        Export::Topics => {
+            let all = values(&site.topics);
+            doc(entries(&all[range(all.len())], |t| {
+                json(&topic_entry(site, t))
+            }))
+        }
+        Export::People => {
+            let all = values(&site.people);
+            doc(entries(&all[range(all.len())], |p| {
+                json(&person_entry(site, p))
+            }))
+        }
+    }
+}
+
+/// An export's index: its header, the number of entries, and the URLs of its parts (and for
+/// commitments, of the CSV's).
+fn index(site: &Site, export: Export) -> String {
+    let urls = |export: Export| -> Vec<String> {
+        (1..=export.parts(site))
+            .map(|n| site.urls.absolute(&ExportFile::Part(export, n).path()))
+            .collect()
+    };
+    let mut doc = serde_json::json!({
+        "schema": export.schema(),
+        "site": { "title": site.config.title, "url": site.urls.absolute("") },
+        "as_of": site.today.to_string(),
+        "count": export.len(site),
+        "per_part": export.per_part(),
+        "parts": urls(export),
+    });
+    if export == Export::Commitments {
+        doc["csv_parts"] = serde_json::json!(urls(Export::CommitmentsCsv));
+    }
+    let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    text.push('\n');
+    text
 }
 
 fn values<T>(map: &std::collections::BTreeMap<String, T>) -> Vec<&T> {
@@ -103,24 +220,24 @@ fn json<E: Serialize>(entry: &E) -> Line {
 /// One entry of a file (or a row of the CSV), serialized.
 pub(super) type Line = Arc<str>;
 
-/// Each item as compact JSON, in parallel: `briefs.json` has an entry per brief.
-fn entries<T: Sync>(items: &[T], entry: impl Fn(&T) -> Line + Sync + Send) -> Vec<Line> {
-    items.par_iter().map(entry).collect()
+/// Each item as compact JSON, in parallel.
+fn entries<T: Sync>(items: &[&T], entry: impl Fn(&T) -> Line + Sync + Send) -> Vec<Line> {
+    items.par_iter().map(|item| entry(item)).collect()
 }
 
-/// As [`entries`], taking from `memo` the entries it holds (by `key`) and keeping there the
-/// ones made.
+/// As [`entries`], taking from `memo` the entries it holds for `file` (by `key`) and keeping
+/// there the ones made.
 fn memoized<'a, T: Sync>(
     memo: Option<&Memo>,
-    export: Export,
-    items: &'a [T],
+    file: ExportFile,
+    items: &[&'a T],
     key: impl Fn(&'a T) -> &'a String + Sync + Send,
     entry: impl Fn(&'a T) -> Line + Sync + Send,
 ) -> Vec<Line> {
     let Some(memo) = memo else {
-        return items.par_iter().map(entry).collect();
+        return items.par_iter().map(|item| entry(item)).collect();
     };
-    let kept = memo.take_lines(export.path());
+    let kept = memo.take_lines(file);
     let lines: Vec<(bool, Line)> = items
         .par_iter()
         .map(|item| match kept.get(key(item).as_str()) {
@@ -134,27 +251,25 @@ fn memoized<'a, T: Sync>(
             kept.insert(key(item).clone(), line.clone());
         }
     }
-    memo.keep_lines(export.path(), kept);
+    memo.keep_lines(file, kept);
     lines.into_iter().map(|(_, line)| line).collect()
 }
 
-/// The file: its header fields, then the list named like the file with one entry a line, so
-/// the file stays compact and a change shows as a changed line.
-fn document(site: &Site, export: Export, entries: Vec<Line>) -> String {
+/// A part: its header fields (with `part` and `parts`), then the list named like the export
+/// with one entry a line, so the file stays compact and a change shows as a changed line.
+fn document(site: &Site, export: Export, part: usize, entries: Vec<Line>) -> String {
     let header = serde_json::json!({
         "schema": export.schema(),
         "site": { "title": site.config.title, "url": site.urls.absolute("") },
         "as_of": site.today.to_string(),
+        "part": part,
+        "parts": export.parts(site),
     })
     .to_string();
-    let key = export
-        .path()
-        .trim_start_matches("data/")
-        .trim_end_matches(".json");
     let size: usize = entries.iter().map(|e| e.len() + 2).sum();
     let mut out = String::with_capacity(header.len() + size + 32);
     out.push_str(header.strip_suffix('}').unwrap_or(&header));
-    out.push_str(&format!(",\"{key}\":[\n"));
+    out.push_str(&format!(",\"{}\":[\n", export.name()));
     out.push_str(&entries.join(",\n"));
     out.push_str("\n]}\n");
     out
@@ -305,8 +420,14 @@ fn status_label<'a>(site: &'a Site, id: &'a str) -> &'a str {
     site.config.status(id).map_or(id, |s| s.label.as_str())
 }
 
-/// The tracker as a spreadsheet: one row per commitment, lists joined with `;`.
-fn commitments_csv(site: &Site, memo: Option<&Memo>) -> String {
+/// The tracker as a spreadsheet: one row per commitment of this part, lists joined with `;`,
+/// under a header row (each part has one, so each opens on its own).
+fn commitments_csv(
+    site: &Site,
+    commitments: &[&Commitment],
+    file: ExportFile,
+    memo: Option<&Memo>,
+) -> String {
     let header = [
         "id",
         "text",
@@ -343,13 +464,7 @@ fn commitments_csv(site: &Site, memo: Option<&Memo>) -> String {
             site.urls.absolute(&site_path::commitment(&c.id)),
         ])
     };
-    let rows = memoized(
-        memo,
-        Export::CommitmentsCsv,
-        &values(&site.commitments),
-        |c| &c.id,
-        |c| row(c),
-    );
+    let rows = memoized(memo, file, commitments, |c| &c.id, row);
     let mut out = csv_line(header.map(String::from)).to_string();
     for r in rows {
         out.push_str(&r);

@@ -1,11 +1,13 @@
 //! What `serve` keeps between rebuilds so that a status change redoes little: the entries
 //! of the exports and the tracker's rows (see [`Memo`]).
 
-use std::collections::{BTreeSet, HashMap};
-use std::sync::Mutex;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::{Arc, Mutex};
 
-use super::exports::{Export, Line};
-use crate::model::Site;
+use super::exports::{Export, ExportFile, Line};
+use super::tracker::TrackerIndex;
+use super::tracker_data::Sorted;
+use crate::model::{Commitment, Site};
 
 /// Entries of the exports a status change rewrites (`briefs.json`, `commitments.json`, the CSV,
 /// `parties.json`) and the tracker's commitments and rows, kept by `serve` between rebuilds. A
@@ -14,13 +16,16 @@ use crate::model::Site;
 /// instead of 17,000 and renders a few of the tracker's 3,333 rows.
 #[derive(Default)]
 pub struct Memo {
-    lines: Mutex<HashMap<&'static str, HashMap<String, Line>>>,
+    lines: Mutex<HashMap<ExportFile, HashMap<String, Line>>>,
     /// The tracker's commitments, by id, as its template sees them: making them took half the
     /// tracker's time when it was one template.
     commitments: Mutex<HashMap<String, tera::Value>>,
     /// The tracker's rows, by commitment id: rendering 3,333 at 10,000 briefs takes 25 ms.
     /// Not kept while a template calls a query function (a row may then show any brief).
     rows: Mutex<HashMap<String, tera::Value>>,
+    /// The tracker's order and lists, and its data's other orders: a patch changes only the
+    /// lists of the statuses it moved commitments between (see [`Memo::replayed`]).
+    tracker: Mutex<Option<(Arc<TrackerIndex>, Arc<Sorted>)>>,
 }
 
 impl Memo {
@@ -32,7 +37,43 @@ impl Memo {
         if let Ok(mut commitments) = self.commitments.lock() {
             commitments.clear();
         }
+        if let Ok(mut tracker) = self.tracker.lock() {
+            *tracker = None;
+        }
         self.forget_rows();
+    }
+
+    /// The tracker's order and lists for `site`, kept from an earlier render or made now.
+    pub fn tracker(&self, site: &Site) -> (Arc<TrackerIndex>, Arc<Sorted>) {
+        let Ok(mut kept) = self.tracker.lock() else {
+            return (Arc::new(TrackerIndex::new(site)), Arc::default());
+        };
+        kept.get_or_insert_with(|| (Arc::new(TrackerIndex::new(site)), Arc::default()))
+            .clone()
+    }
+
+    /// Bring the kept tracker lists up to date after a patch replayed commitments (`before`:
+    /// as they were): it moves them between the lists of statuses and of the overdue, and
+    /// forgets the orders by due date when a due date changed. The order itself depends on
+    /// the newest brief naming each commitment, which a patch does not change.
+    pub fn replayed(&self, site: &Site, before: &BTreeMap<String, Commitment>) {
+        let Ok(mut kept) = self.tracker.lock() else {
+            return;
+        };
+        let Some((index, sorted)) = kept.as_mut() else {
+            return;
+        };
+        let index = Arc::make_mut(index);
+        let mut due_changed = false;
+        for (id, old) in before {
+            if let Some(new) = site.commitments.get(id) {
+                index.moved(site, old, new);
+                due_changed |= old.due != new.due;
+            }
+        }
+        if due_changed {
+            *sorted = Arc::default();
+        }
     }
 
     /// Forget the tracker's rows: a template changed, or one may show any brief in a row.
@@ -61,9 +102,12 @@ impl Memo {
         let Ok(mut lines) = self.lines.lock() else {
             return;
         };
+        // An entry is in one part of its export: look in each (a few dozen).
         let mut drop = |export: Export, key: &str| {
-            if let Some(entries) = lines.get_mut(export.path()) {
-                entries.remove(key);
+            for (file, entries) in lines.iter_mut() {
+                if matches!(file, ExportFile::Part(e, _) if *e == export) {
+                    entries.remove(key);
+                }
             }
         };
         for slug in briefs {
@@ -84,18 +128,18 @@ impl Memo {
         }
     }
 
-    /// The entries kept for `export`, taken out (see [`Memo::keep_lines`]).
-    pub(super) fn take_lines(&self, export: &'static str) -> HashMap<String, Line> {
+    /// The entries kept for `file`, taken out (see [`Memo::keep_lines`]).
+    pub(super) fn take_lines(&self, file: ExportFile) -> HashMap<String, Line> {
         self.lines
             .lock()
             .ok()
-            .and_then(|mut lines| lines.remove(export))
+            .and_then(|mut lines| lines.remove(&file))
             .unwrap_or_default()
     }
 
-    pub(super) fn keep_lines(&self, export: &'static str, kept: HashMap<String, Line>) {
+    pub(super) fn keep_lines(&self, file: ExportFile, kept: HashMap<String, Line>) {
         if let Ok(mut lines) = self.lines.lock() {
-            lines.insert(export, kept);
+            lines.insert(file, kept);
         }
     }
 

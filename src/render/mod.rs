@@ -70,7 +70,7 @@ pub fn render_each(
     // The longest pages first, so they do not finish alone at the end of a parallel run.
     let mut jobs: Vec<&Page> = jobs.iter().collect();
     jobs.sort_by_key(|p| std::cmp::Reverse(p.weight(site)));
-    let prepared = prepared::Prepared::new(site);
+    let prepared = prepared::Prepared::new(site, memo);
     let results: Vec<Result<(), Failure>> = jobs
         .into_par_iter()
         .map(|page| {
@@ -132,7 +132,7 @@ impl<'a> SlowPage<'a> {
 impl Drop for SlowPage<'_> {
     fn drop(&mut self) {
         let took = self.1.elapsed();
-        if took.as_millis() >= 3 && std::env::var_os("ACCORD_TRACE").is_some() {
+        if took.as_micros() >= 300 && std::env::var_os("ACCORD_TRACE").is_some() {
             eprintln!(
                 "  slow page {}: {:.1} ms",
                 self.0.path,

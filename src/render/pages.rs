@@ -4,7 +4,7 @@ use serde::Serialize;
 use tera::Context;
 
 use super::context::{PageLink, Pagination, Views};
-use super::exports::Export;
+use super::exports::ExportFile;
 use super::feeds::{FeedFormat, FeedOf};
 use super::memo::Memo;
 use super::prepared::Prepared;
@@ -48,7 +48,7 @@ pub enum PageKind {
     /// A brief's citation file.
     Citation(usize, CiteFormat),
     /// A file under `data/`.
-    Export(Export),
+    Export(ExportFile),
     /// The search page (the index itself is made after rendering, see `crate::search`).
     Search,
     /// `404.html`, which GitHub Pages serves for any missing address.
@@ -208,12 +208,12 @@ pub fn pages(site: &Site) -> Vec<Page> {
             PageKind::Search,
         ));
     }
-    for export in Export::ALL {
+    for file in super::exports::files(site) {
         out.push(page(
-            export.path().into(),
+            file.path(),
             "",
             "the data exports",
-            PageKind::Export(export),
+            PageKind::Export(file),
         ));
     }
     out.push(page(
@@ -281,7 +281,7 @@ pub fn generated(
 fn generated_text(site: &Site, page: &Page, memo: Option<&Memo>) -> Option<String> {
     match &page.kind {
         PageKind::Robots => Some(super::feeds::robots(site)),
-        PageKind::Export(export) => Some(super::exports::render(site, *export, memo)),
+        PageKind::Export(file) => Some(super::exports::render(site, *file, memo)),
         PageKind::Citation(i, format) => {
             let b = &site.briefs[*i];
             Some(match format {
@@ -305,7 +305,7 @@ impl Page {
             PageKind::TrackerData(_) => super::tracker_data::SHARD,
             PageKind::People => site.people.len(),
             PageKind::Person(_, s) => s.end - s.start,
-            PageKind::Export(_) => site.briefs.len() + site.commitments.len(),
+            PageKind::Export(_) => 1000,
             PageKind::Parties => site.parties.len(),
             PageKind::Topics => site.topics.len(),
             PageKind::Index(s) | PageKind::Party(_, s) | PageKind::Topic(_, s) => s.end - s.start,

@@ -1,11 +1,12 @@
 //! Values many pages' contexts share, made once per render (see [`Prepared`]).
 
 use std::collections::HashMap;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use serde::Serialize;
 
 use super::context::{Counts, PartyRef, SiteView, TopicRef, flag_emoji};
+use super::memo::Memo;
 use super::tracker::TrackerIndex;
 use super::tracker_data::Sorted;
 use crate::model::{Party, Refs, Site, Topic};
@@ -22,8 +23,8 @@ pub struct Prepared {
     topics: HashMap<String, Link>,
     /// The tracker's order and lists, and its data's other orders: made when a page of the
     /// tracker first needs them.
-    tracker: OnceLock<TrackerIndex>,
-    tracker_sorted: Sorted,
+    tracker: OnceLock<Arc<TrackerIndex>>,
+    tracker_sorted: OnceLock<Arc<Sorted>>,
 }
 
 /// A [`PartyRef`] or [`TopicRef`], already serialized; it serializes as the same fields.
@@ -38,7 +39,15 @@ impl Link {
 }
 
 impl Prepared {
-    pub fn new(site: &Site) -> Prepared {
+    /// The values of `site`; with `memo` (`serve`), the tracker's lists it keeps.
+    pub fn new(site: &Site, memo: Option<&Memo>) -> Prepared {
+        let (tracker, tracker_sorted) = match memo {
+            Some(memo) => {
+                let (index, sorted) = memo.tracker(site);
+                (OnceLock::from(index), OnceLock::from(sorted))
+            }
+            None => (OnceLock::new(), OnceLock::new()),
+        };
         Prepared {
             site: tera::Value::from_serializable(&site_view(site)),
             refs: Refs::of_site(site),
@@ -52,18 +61,19 @@ impl Prepared {
                 .iter()
                 .map(|(id, t)| (id.clone(), Link::of(&topic_ref(site, t))))
                 .collect(),
-            tracker: OnceLock::new(),
-            tracker_sorted: Sorted::default(),
+            tracker,
+            tracker_sorted,
         }
     }
 
     /// The tracker's order and lists, for `site` (the site this was made from).
     pub fn tracker(&self, site: &Site) -> &TrackerIndex {
-        self.tracker.get_or_init(|| TrackerIndex::new(site))
+        self.tracker
+            .get_or_init(|| Arc::new(TrackerIndex::new(site)))
     }
 
     pub fn tracker_sorted(&self) -> &Sorted {
-        &self.tracker_sorted
+        self.tracker_sorted.get_or_init(Arc::default)
     }
 
     /// `site`, for a page's context.

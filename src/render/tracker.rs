@@ -105,8 +105,33 @@ impl ListOf {
     }
 }
 
-/// The lists with pages of their own, with their lengths: all commitments, each status of the
-/// vocabulary, the overdue ones, and each party and topic with commitments.
+/// The lists with pages of their own: all commitments, each status of the vocabulary, the
+/// overdue ones, and each party and topic with commitments.
+pub fn list_names(site: &Site) -> Vec<ListOf> {
+    let mut out = vec![ListOf::All];
+    out.extend(
+        site.config
+            .statuses
+            .iter()
+            .map(|s| ListOf::Status(s.id.clone())),
+    );
+    out.push(ListOf::Overdue);
+    out.extend(
+        site.parties
+            .values()
+            .filter(|p| !p.commitments.is_empty())
+            .map(|p| ListOf::Party(p.id.clone())),
+    );
+    out.extend(
+        site.topics
+            .values()
+            .filter(|t| !t.commitments.is_empty())
+            .map(|t| ListOf::Topic(t.id.clone())),
+    );
+    out
+}
+
+/// The lists of [`list_names`] with their lengths.
 pub fn lists(site: &Site) -> Vec<(ListOf, usize)> {
     let mut by_status: HashMap<&str, usize> = HashMap::new();
     let mut overdue = 0;
@@ -116,29 +141,24 @@ pub fn lists(site: &Site) -> Vec<(ListOf, usize)> {
             overdue += 1;
         }
     }
-    let mut out = vec![(ListOf::All, site.commitments.len())];
-    out.extend(site.config.statuses.iter().map(|s| {
-        let n = by_status.get(s.id.as_str()).copied().unwrap_or(0);
-        (ListOf::Status(s.id.clone()), n)
-    }));
-    out.push((ListOf::Overdue, overdue));
-    out.extend(
-        site.parties
-            .values()
-            .filter(|p| !p.commitments.is_empty())
-            .map(|p| (ListOf::Party(p.id.clone()), p.commitments.len())),
-    );
-    out.extend(
-        site.topics
-            .values()
-            .filter(|t| !t.commitments.is_empty())
-            .map(|t| (ListOf::Topic(t.id.clone()), t.commitments.len())),
-    );
-    out
+    list_names(site)
+        .into_iter()
+        .map(|list| {
+            let len = match &list {
+                ListOf::All => site.commitments.len(),
+                ListOf::Status(s) => by_status.get(s.as_str()).copied().unwrap_or(0),
+                ListOf::Overdue => overdue,
+                ListOf::Party(p) => site.parties.get(p).map_or(0, |p| p.commitments.len()),
+                ListOf::Topic(t) => site.topics.get(t).map_or(0, |t| t.commitments.len()),
+            };
+            (list, len)
+        })
+        .collect()
 }
 
 /// The commitments in the tracker's order (most recently changed first: by the newest brief
 /// naming them, then by id), and the members of each list, as positions in that order.
+#[derive(Clone)]
 pub struct TrackerIndex {
     pub order: Vec<String>,
     pub members: HashMap<ListOf, Vec<usize>>,
@@ -152,21 +172,35 @@ impl TrackerIndex {
             let last = |c: &Commitment| c.timeline.last().map_or(usize::MAX, |e| e.brief);
             last(a).cmp(&last(b)).then_with(|| a.id.cmp(&b.id))
         });
-        let mut members: HashMap<ListOf, Vec<usize>> = HashMap::new();
+        // Keyed by borrowed ids while filling (a quarter of a million insertions at 100,000
+        // briefs), made owned once per list.
+        let mut by: HashMap<(u8, &str), Vec<usize>> = HashMap::new();
         for (at, c) in order.iter().enumerate() {
-            let mut add = |list: ListOf| members.entry(list).or_default().push(at);
-            add(ListOf::All);
-            add(ListOf::Status(c.status.clone()));
+            by.entry((0, "")).or_default().push(at);
+            by.entry((1, c.status.as_str())).or_default().push(at);
             if c.is_overdue(site.today, &site.config) {
-                add(ListOf::Overdue);
+                by.entry((2, "")).or_default().push(at);
             }
             for p in &c.by {
-                add(ListOf::Party(p.clone()));
+                by.entry((3, p.as_str())).or_default().push(at);
             }
             if let Some(t) = &c.topic {
-                add(ListOf::Topic(t.clone()));
+                by.entry((4, t.as_str())).or_default().push(at);
             }
         }
+        let members = by
+            .into_iter()
+            .map(|((kind, id), places)| {
+                let list = match kind {
+                    0 => ListOf::All,
+                    1 => ListOf::Status(id.to_string()),
+                    2 => ListOf::Overdue,
+                    3 => ListOf::Party(id.to_string()),
+                    _ => ListOf::Topic(id.to_string()),
+                };
+                (list, places)
+            })
+            .collect();
         TrackerIndex {
             order: order.into_iter().map(|c| c.id.clone()).collect(),
             members,
@@ -187,6 +221,52 @@ impl TrackerIndex {
         let members = self.members.get(list)?;
         members.iter().position(|&at| self.order[at] == id)
     }
+
+    /// Where a commitment at `at` (in the order) is or would go on `list`.
+    pub fn slot(&self, list: &ListOf, at: usize) -> usize {
+        self.members
+            .get(list)
+            .map_or(0, |m| m.binary_search(&at).unwrap_or_else(|i| i))
+    }
+
+    /// Where commitment `id` is in the order.
+    pub fn at(&self, id: &str) -> Option<usize> {
+        self.order.iter().position(|o| o == id)
+    }
+
+    /// Move a commitment between the lists of statuses and of the overdue after its status
+    /// or due date changed from `old` to `new` (its place in the order is the same).
+    pub fn moved(&mut self, site: &Site, old: &Commitment, new: &Commitment) {
+        let Some(at) = self.at(&new.id) else {
+            return;
+        };
+        let overdue = |c: &Commitment| c.is_overdue(site.today, &site.config);
+        let mut leave = |list: ListOf| {
+            if let Some(m) = self.members.get_mut(&list)
+                && let Ok(i) = m.binary_search(&at)
+            {
+                m.remove(i);
+            }
+        };
+        if old.status != new.status {
+            leave(ListOf::Status(old.status.clone()));
+        }
+        if overdue(old) && !overdue(new) {
+            leave(ListOf::Overdue);
+        }
+        let mut join = |list: ListOf| {
+            let m = self.members.entry(list).or_default();
+            if let Err(i) = m.binary_search(&at) {
+                m.insert(i, at);
+            }
+        };
+        if old.status != new.status {
+            join(ListOf::Status(new.status.clone()));
+        }
+        if overdue(new) && !overdue(old) {
+            join(ListOf::Overdue);
+        }
+    }
 }
 
 /// The tracker's pages and data files that show commitment `c` after a patch replayed its
@@ -195,6 +275,7 @@ impl TrackerIndex {
 pub fn paths_showing_replayed(
     site: &Site,
     index: &TrackerIndex,
+    sorted: &super::tracker_data::Sorted,
     c: &Commitment,
     before: &Commitment,
 ) -> Vec<String> {
@@ -220,13 +301,16 @@ pub fn paths_showing_replayed(
             paths.push(list.page_path(place / ROWS_PER_PAGE + 1));
         }
     }
+    // On a list it left or joined, the rows after it moved by one: its page and those after
+    // (one more row than now: the list may have had it before).
+    let at = index.at(&c.id).unwrap_or(0);
     for list in &shifted {
-        // One more row than now: the list may have had it before.
+        let from = index.slot(list, at) / ROWS_PER_PAGE + 1;
         let len = index.members.get(list).map_or(0, Vec::len) + 1;
-        paths.extend((1..=len.div_ceil(ROWS_PER_PAGE)).map(|n| list.page_path(n)));
+        paths.extend((from..=len.div_ceil(ROWS_PER_PAGE)).map(|n| list.page_path(n)));
     }
     paths.extend(super::tracker_data::paths_showing_replayed(
-        site, index, c, before, &stable, &shifted,
+        site, index, sorted, c, before, &stable, &shifted,
     ));
     paths
 }
@@ -260,14 +344,11 @@ pub(super) fn insert_overview(
 ) -> TeraResult<()> {
     let site = v.site;
     let index = v.prepared.tracker(site);
-    let lengths: HashMap<ListOf, usize> = lists(site).into_iter().collect();
+    let length = |list: &ListOf| index.members.get(list).map_or(0, Vec::len);
     let recent: Vec<&str> = index.ids(&ListOf::All).take(RECENT).collect();
     ctx.insert("total", &site.commitments.len());
-    ctx.insert(
-        "overdue_count",
-        &lengths.get(&ListOf::Overdue).copied().unwrap_or(0),
-    );
-    ctx.insert("status_chart", &status_chart(site));
+    ctx.insert("overdue_count", &length(&ListOf::Overdue));
+    ctx.insert("status_chart", &status_chart(site, index));
     let counts: Vec<StatusCount> = site
         .config
         .statuses
@@ -276,7 +357,7 @@ pub(super) fn insert_overview(
             let list = ListOf::Status(s.id.clone());
             StatusCount {
                 status: v.status(&s.id),
-                count: lengths.get(&list).copied().unwrap_or(0),
+                count: length(&list),
                 url: site.urls.path(&list.first_page()),
             }
         })
@@ -292,6 +373,15 @@ pub(super) fn insert_overview(
     );
     ctx.insert("filters", &filters(v));
     ctx.insert("data_url", &site.urls.path(site_path::TRACKER_DATA));
+    let csv = super::exports::Export::CommitmentsCsv;
+    let csv_parts: Vec<String> = (1..=csv.parts(site))
+        .map(|n| {
+            site.urls
+                .path(&super::exports::ExportFile::Part(csv, n).path())
+        })
+        .collect();
+    ctx.insert("csv_parts", &csv_parts);
+    ctx.insert("csv_per_part", &csv.per_part());
     Ok(())
 }
 
@@ -413,11 +503,7 @@ fn row(v: &Views, tera: &Tera, commitment: &Value) -> TeraResult<Value> {
 }
 
 /// The chart: how many commitments are in each status of the vocabulary.
-fn status_chart(site: &Site) -> String {
-    let mut counts: HashMap<&str, usize> = HashMap::new();
-    for c in site.commitments.values() {
-        *counts.entry(c.status.as_str()).or_default() += 1;
-    }
+fn status_chart(site: &Site, index: &TrackerIndex) -> String {
     let bars: Vec<super::chart::Bar> = site
         .config
         .statuses
@@ -425,7 +511,10 @@ fn status_chart(site: &Site) -> String {
         .map(|s| super::chart::Bar {
             id: &s.id,
             label: &s.label,
-            count: counts.get(s.id.as_str()).copied().unwrap_or(0),
+            count: index
+                .members
+                .get(&ListOf::Status(s.id.clone()))
+                .map_or(0, Vec::len),
         })
         .collect();
     super::chart::status_chart(&bars, "Commitments by current status")

@@ -22,7 +22,7 @@ use std::sync::OnceLock;
 use serde_json::{Value, json};
 
 use super::pages::{Page, PageKind};
-use super::tracker::{ListOf, TrackerIndex, lists};
+use super::tracker::{ListOf, TrackerIndex, list_names, lists};
 use crate::model::{Commitment, Site};
 use crate::urls::site_path;
 
@@ -157,6 +157,7 @@ pub fn pages(site: &Site) -> Vec<Page> {
 pub fn paths_showing_replayed(
     site: &Site,
     index: &TrackerIndex,
+    sorted: &Sorted,
     c: &Commitment,
     before: &Commitment,
     stable: &[ListOf],
@@ -169,14 +170,15 @@ pub fn paths_showing_replayed(
             paths.push(shard(DataList::List(list.clone()), place));
         }
     }
-    for list in shifted {
-        let len = index.members.get(list).map_or(0, Vec::len) + 1;
-        let data = DataList::List(list.clone());
-        paths.extend((1..=len.div_ceil(SHARD)).map(|n| DataFile::Shard(data.clone(), n).path()));
-    }
-    let Some(place) = index.order.iter().position(|id| id == &c.id) else {
+    let Some(place) = index.at(&c.id) else {
         return paths;
     };
+    for list in shifted {
+        let from = index.slot(list, place) / SHARD + 1;
+        let len = index.members.get(list).map_or(0, Vec::len) + 1;
+        let data = DataList::List(list.clone());
+        paths.extend((from..=len.div_ceil(SHARD)).map(|n| DataFile::Shard(data.clone(), n).path()));
+    }
     for key in SortKey::ALL {
         let data = DataList::Sorted(key);
         if key == SortKey::Due && c.due != before.due {
@@ -188,66 +190,30 @@ pub fn paths_showing_replayed(
                 + 1;
             paths
                 .extend((1..=len.div_ceil(SHARD)).map(|n| DataFile::Shard(data.clone(), n).path()));
-        } else if key != SortKey::Due || c.due.is_some() {
-            paths.push(shard(data, sorted_place(site, index, key, place)));
+        } else if let Some(at) = sorted.by(site, index, key).iter().position(|&p| p == place) {
+            paths.push(shard(data, at));
         }
     }
     paths
 }
 
-/// Where the commitment at `place` (in `all`) is in the order of `key`, counted rather than
-/// sorted: the commitments before it.
-fn sorted_place(site: &Site, index: &TrackerIndex, key: SortKey, place: usize) -> usize {
-    let of = |at: usize| site.commitments.get(&index.order[at]);
-    let Some(me) = of(place) else {
-        return 0;
-    };
-    let text = me.text.to_lowercase();
-    (0..index.order.len())
-        .filter(|&at| at != place)
-        .filter_map(|at| Some((at, of(at)?)))
-        .filter(|(at, other)| {
-            let tie = *at < place;
-            match key {
-                SortKey::Due => match (other.due, me.due) {
-                    (Some(o), Some(m)) => o < m || (o == m && tie),
-                    _ => false,
-                },
-                SortKey::First => {
-                    let (o, m) = (other.first_seen(), me.first_seen());
-                    o < m || (o == m && tie)
-                }
-                SortKey::Mentions => {
-                    let (o, m) = (other.timeline.len(), me.timeline.len());
-                    o > m || (o == m && tie)
-                }
-                SortKey::Text => {
-                    let o = other.text.to_lowercase();
-                    o < text || (o == text && tie)
-                }
-            }
-        })
-        .count()
-}
-
 /// The text of a data file.
 pub fn render(site: &Site, index: &TrackerIndex, sorted: &Sorted, file: &DataFile) -> String {
     let value = match file {
-        DataFile::Meta => meta(site),
+        DataFile::Meta => meta(site, index),
         DataFile::Shard(list, n) => {
             let places: &[usize] = match list {
                 DataList::List(list) => index.members.get(list).map_or(&[], Vec::as_slice),
                 DataList::Sorted(key) => sorted.by(site, index, *key),
             };
             let start = n.saturating_sub(1) * SHARD;
-            let records: Vec<Value> = places
+            let records: Vec<Record> = places
                 .iter()
                 .skip(start)
                 .take(SHARD)
-                .filter_map(|&at| Some((at, site.commitments.get(&index.order[at])?)))
-                .map(|(at, c)| record(at, c))
+                .filter_map(|&at| Some(record(at, site.commitments.get(&index.order[at])?)))
                 .collect();
-            Value::Array(records)
+            return serde_json::to_string(&records).unwrap_or_default();
         }
         DataFile::Words(n) => match sorted.words(site, index).get(*n) {
             Some(bucket) => json!(bucket),
@@ -257,24 +223,54 @@ pub fn render(site: &Site, index: &TrackerIndex, sorted: &Sorted, file: &DataFil
     value.to_string()
 }
 
-fn record(at: usize, c: &Commitment) -> Value {
-    json!([
+/// A record of a shard, serialized as a JSON array (see the module's documentation).
+type Record<'a> = (
+    usize,
+    &'a str,
+    &'a str,
+    &'a [String],
+    Option<&'a str>,
+    &'a str,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    usize,
+);
+
+fn record(at: usize, c: &Commitment) -> Record<'_> {
+    (
         at,
-        c.id,
-        c.text,
-        c.by,
-        c.topic,
-        c.status,
+        &c.id,
+        &c.text,
+        &c.by,
+        c.topic.as_deref(),
+        &c.status,
         c.first_seen().map(|d| d.to_string()),
         c.last_seen().map(|d| d.to_string()),
         c.due.map(|d| d.to_string()),
         c.timeline.len(),
-    ])
+    )
 }
 
-fn meta(site: &Site) -> Value {
-    let lists: BTreeMap<String, Value> = data_lists(site)
+fn meta(site: &Site, index: &TrackerIndex) -> Value {
+    // The lists' lengths from the tracker's index, which `serve` keeps between rebuilds.
+    let with_due = site
+        .commitments
+        .values()
+        .filter(|c| c.due.is_some())
+        .count();
+    let total = index.order.len();
+    let lengths = list_names(site)
         .into_iter()
+        .map(|list| {
+            let len = index.members.get(&list).map_or(0, Vec::len);
+            (DataList::List(list), len)
+        })
+        .chain(SortKey::ALL.map(|key| {
+            let len = if key == SortKey::Due { with_due } else { total };
+            (DataList::Sorted(key), len)
+        }));
+    let lists: BTreeMap<String, Value> = lengths
         .map(|(list, len)| {
             (
                 list.key(),
@@ -314,8 +310,8 @@ fn meta(site: &Site) -> Value {
     })
 }
 
-/// The orders by other keys and the word index, made on first use in a render (most renders
-/// of `serve` need neither).
+/// The orders by other keys and the word index, made on first use (most renders of `serve`
+/// need neither) and kept between patches by [`super::memo::Memo`].
 #[derive(Default)]
 pub struct Sorted {
     by_key: [OnceLock<Vec<usize>>; 4],
@@ -323,7 +319,7 @@ pub struct Sorted {
 }
 
 impl Sorted {
-    fn by(&self, site: &Site, index: &TrackerIndex, key: SortKey) -> &[usize] {
+    pub fn by(&self, site: &Site, index: &TrackerIndex, key: SortKey) -> &[usize] {
         let slot = SortKey::ALL.iter().position(|k| *k == key).unwrap_or(0);
         self.by_key[slot].get_or_init(|| sort_by(site, index, key))
     }
@@ -350,28 +346,29 @@ impl Sorted {
 }
 
 /// All commitments (those with a due date, for `Due`) by `key`, ties in the tracker's order.
+/// Each key is read once, not in every comparison.
 fn sort_by(site: &Site, index: &TrackerIndex, key: SortKey) -> Vec<usize> {
-    let of = |at: usize| site.commitments.get(&index.order[at]);
-    let mut places: Vec<usize> = (0..index.order.len())
-        .filter(|&at| key != SortKey::Due || of(at).is_some_and(|c| c.due.is_some()))
+    let commitments: Vec<Option<&Commitment>> = index
+        .order
+        .iter()
+        .map(|id| site.commitments.get(id))
         .collect();
+    let places = commitments.iter().enumerate();
     match key {
-        SortKey::Due => places.sort_by_key(|&at| (of(at).and_then(|c| c.due), at)),
-        SortKey::First => places.sort_by_key(|&at| (of(at).and_then(|c| c.first_seen()), at)),
-        SortKey::Mentions => places.sort_by_key(|&at| {
-            (
-                std::cmp::Reverse(of(at).map_or(0, |c| c.timeline.len())),
-                at,
-            )
-        }),
-        SortKey::Text => {
-            let keys: Vec<String> = (0..index.order.len())
-                .map(|at| of(at).map_or_else(String::new, |c| c.text.to_lowercase()))
-                .collect();
-            places.sort_by(|&a, &b| keys[a].cmp(&keys[b]).then(a.cmp(&b)));
+        SortKey::Due => sorted(places.filter_map(|(at, c)| Some(((*c)?.due?, at)))),
+        SortKey::First => sorted(places.map(|(at, c)| (c.and_then(|c| c.first_seen()), at))),
+        SortKey::Mentions => {
+            sorted(places.map(|(at, c)| (std::cmp::Reverse(c.map_or(0, |c| c.timeline.len())), at)))
         }
+        SortKey::Text => sorted(places.map(|(at, c)| (c.map(|c| c.text.to_lowercase()), at))),
     }
-    places
+}
+
+/// The places of `keyed` (key, place) in the order of their keys, then places.
+fn sorted<K: Ord>(keyed: impl Iterator<Item = (K, usize)>) -> Vec<usize> {
+    let mut keyed: Vec<(K, usize)> = keyed.collect();
+    keyed.sort_unstable();
+    keyed.into_iter().map(|(_, at)| at).collect()
 }
 
 #[cfg(test)]
