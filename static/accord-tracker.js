@@ -194,9 +194,10 @@
     return { rows: found.slice(start, start + PAGE), total, next: found.length > start + PAGE };
   }
 
-  function cell(tag, label, ...children) {
+  // The same markup as tracker_row.html (whose cells accord.css labels on phones).
+  function cell(tag, ...children) {
     const el = document.createElement(tag);
-    if (tag === "th") el.scope = "row"; else el.dataset.label = label;
+    if (tag === "th") el.scope = "row";
     el.append(...children);
     return el;
   }
@@ -236,16 +237,16 @@
       flag.textContent = "Overdue";
       due.push(" ", flag);
     }
-    const briefs = cell("td", "Briefs", String(r[9]));
+    const briefs = cell("td", String(r[9]));
     briefs.className = "num";
     tr.append(
-      cell("th", "", link(`${meta.commitment_base}${r[1]}/`, r[2])),
-      cell("td", "Parties", ...parties),
-      cell("td", "Topic", ...topic),
-      cell("td", "Status", badge),
-      cell("td", "First seen", time(r[6])),
-      cell("td", "Last seen", time(r[7])),
-      cell("td", "Due", ...due),
+      cell("th", link(`${meta.commitment_base}${r[1]}/`, r[2])),
+      cell("td", ...parties),
+      cell("td", ...topic),
+      cell("td", badge),
+      cell("td", time(r[6])),
+      cell("td", time(r[7])),
+      cell("td", ...due),
       briefs,
     );
     return tr;

@@ -220,7 +220,7 @@ fn the_tracker_pages_through_a_large_archive_as_the_static_lists_do() {
         )
         .await;
         let dues = b
-            .eval("return Array.from(document.querySelectorAll('#tracker-results tbody td[data-label=Due] time')).map(t => t.getAttribute('datetime'))")
+            .eval("return Array.from(document.querySelectorAll('#tracker-results tbody td:nth-child(7) time')).map(t => t.getAttribute('datetime'))")
             .await;
         let dues: Vec<&str> = dues.as_array().unwrap().iter().filter_map(|v| v.as_str()).collect();
         assert!(!dues.is_empty() && dues.windows(2).all(|w| w[0] <= w[1]), "{dues:?}");

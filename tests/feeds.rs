@@ -56,6 +56,16 @@ fn atom_feeds_of_the_site_and_of_each_party_and_topic_parse_and_link_absolutely(
         .expect("valid Atom");
     assert_eq!(jp.entries.len(), 1);
     assert!(jp.title.as_str().starts_with("Japan"));
+    // A party's feed carries the summary and the link, not the whole text.
+    assert!(jp.entries[0].content.is_none());
+    assert_eq!(
+        jp.entries[0].summary.as_ref().map(|s| s.as_str()),
+        Some("Three allies met.")
+    );
+    assert_eq!(
+        jp.entries[0].links[0].href,
+        "https://org.github.io/briefs/briefs/kl/"
+    );
     let defense =
         atom_syndication::Feed::from_str(&site.read("public/topics/defense/atom.xml")).unwrap();
     assert_eq!(defense.entries.len(), 1);
@@ -78,6 +88,9 @@ fn json_feeds_follow_json_feed_1_1() {
     let us: serde_json::Value =
         serde_json::from_str(&site.read("public/parties/us/feed.json")).unwrap();
     assert_eq!(us["items"].as_array().unwrap().len(), 2);
+    assert!(us["items"][0]["content_html"].is_null());
+    assert_eq!(us["items"][0]["content_text"], "Three allies met.");
+    assert!(items[0]["content_html"].as_str().unwrap().contains("Met "));
 }
 
 const SITEMAP_NS: &str = "http://www.sitemaps.org/schemas/sitemap/0.9";

@@ -97,7 +97,17 @@ fn a_status_change_in_a_later_brief_shows_on_the_tracker_timeline_and_party_reco
         .collect();
     let row = |id: &str, column: &str| {
         let at = ids.iter().position(|i| i == id).expect("a row");
-        tracker.texts(&format!("tbody td[data-label='{column}']"))[at].clone()
+        let columns = [
+            "",
+            "Parties",
+            "Topic",
+            "Status",
+            "First seen",
+            "Last seen",
+            "Due",
+        ];
+        let n = columns.iter().position(|c| *c == column).expect("a column") + 1;
+        tracker.texts(&format!("tbody td:nth-child({n})"))[at].clone()
     };
     assert_eq!(row("joint-drills", "Status"), "Stalled");
     assert!(row("joint-drills", "Due").contains("Overdue"));

@@ -64,28 +64,12 @@ pub(super) fn pages_touched_by_patch(
         if exports::brief_entry(site, old) != exports::brief_entry(site, new) {
             scope.paths.insert(brief_export_part(site, *index));
         }
-        // Feeds carry the newest briefs' text: those listing this one are redone.
+        // The site's feeds carry the newest briefs' text: redone if they list this one. A
+        // party's or topic's carry titles and summaries: redone below if those changed.
         let in_feed = |list: &[usize]| list.iter().take(FEED_ENTRIES).any(|i| i == index);
         let mut feeds = Vec::new();
         if *index < FEED_ENTRIES {
             feeds.push(FeedOf::Site);
-        }
-        feeds.extend(
-            new.parties
-                .iter()
-                .filter(|p| site.parties.get(*p).is_some_and(|p| in_feed(&p.briefs)))
-                .map(|p| FeedOf::Party(p.clone())),
-        );
-        feeds.extend(
-            new.topics
-                .iter()
-                .filter(|t| site.topics.get(*t).is_some_and(|t| in_feed(&t.briefs)))
-                .map(|t| FeedOf::Topic(t.clone())),
-        );
-        for of in feeds {
-            scope
-                .paths
-                .extend([FeedFormat::Atom, FeedFormat::Json].map(|f| of.path(f)));
         }
         let listed = |b: &crate::model::Brief| {
             (
@@ -95,7 +79,27 @@ pub(super) fn pages_touched_by_patch(
                 b.location.clone(),
             )
         };
-        if listed(old) != listed(new) {
+        let relisted = listed(old) != listed(new);
+        feeds.extend(
+            new.parties
+                .iter()
+                .filter(|p| site.parties.get(*p).is_some_and(|p| in_feed(&p.briefs)))
+                .filter(|_| relisted)
+                .map(|p| FeedOf::Party(p.clone())),
+        );
+        feeds.extend(
+            new.topics
+                .iter()
+                .filter(|t| site.topics.get(*t).is_some_and(|t| in_feed(&t.briefs)))
+                .filter(|_| relisted)
+                .map(|t| FeedOf::Topic(t.clone())),
+        );
+        for of in feeds {
+            scope
+                .paths
+                .extend([FeedFormat::Atom, FeedFormat::Json].map(|f| of.path(f)));
+        }
+        if relisted {
             // The pages of the lists it is on, at the same place as before.
             let page_of = |list: &[usize]| {
                 list.iter()

@@ -67,6 +67,8 @@ pub struct PageView<'a> {
     /// else the site's.
     pub atom_feed: String,
     pub json_feed: String,
+    /// The title of those feeds (the site's, or `Japan · Site`).
+    pub feed_title: String,
 }
 
 /// A party as a link: name, short name, flag.
@@ -298,6 +300,7 @@ impl<'a> Views<'a> {
             json_ld: None,
             atom_feed: self.site.urls.path(&FeedOf::Site.path(FeedFormat::Atom)),
             json_feed: self.site.urls.path(&FeedOf::Site.path(FeedFormat::Json)),
+            feed_title: self.site.config.title.clone(),
         }
     }
 
@@ -305,6 +308,7 @@ impl<'a> Views<'a> {
     pub fn with_feeds(&self, mut page: PageView<'a>, of: &FeedOf) -> PageView<'a> {
         page.atom_feed = self.site.urls.path(&of.path(FeedFormat::Atom));
         page.json_feed = self.site.urls.path(&of.path(FeedFormat::Json));
+        page.feed_title = of.title(self.site);
         page
     }
 
