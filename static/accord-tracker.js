@@ -20,9 +20,9 @@
   const READ_WHOLE = 20000;
   const fields = ["party", "topic", "status", "q", "sort"];
   const checks = ["overdue", "reverse"];
-  const dates = new Intl.DateTimeFormat(document.documentElement.lang || "en", {
-    day: "numeric", month: "long", year: "numeric", timeZone: "UTC",
-  });
+  const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
+    "September", "October", "November", "December"];
+  const DAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
   const fetched = new Map();
   let meta = null;
   let run = 0;
@@ -209,11 +209,31 @@
     return a;
   }
 
+  // A YYYY-MM-DD date in the site's `date_format`, as the pages print it (the strftime codes
+  // of dates; anything else gives the date as written).
+  function formatDate(date) {
+    const [y, m, d] = date.split("-").map(Number);
+    const weekday = new Date(Date.UTC(y, m - 1, d)).getUTCDay();
+    const pad = (n) => String(n).padStart(2, "0");
+    const codes = {
+      Y: String(y), y: pad(y % 100), m: pad(m), "-m": String(m), d: pad(d), "-d": String(d),
+      e: String(d).padStart(2, " "), B: MONTHS[m - 1], b: MONTHS[m - 1].slice(0, 3),
+      h: MONTHS[m - 1].slice(0, 3), A: DAYS[weekday], a: DAYS[weekday].slice(0, 3), "%": "%",
+    };
+    let known = true;
+    const text = (meta.date_format || "%Y-%m-%d").replace(/%(-?[A-Za-z%])/g, (_, code) => {
+      if (code in codes) return codes[code];
+      known = false;
+      return "";
+    });
+    return known ? text : date;
+  }
+
   function time(date) {
     if (!date) return "";
     const t = document.createElement("time");
     t.dateTime = date;
-    t.textContent = dates.format(new Date(`${date}T00:00:00Z`));
+    t.textContent = formatDate(date);
     return t;
   }
 

@@ -90,6 +90,12 @@ fn the_tracker_filters_and_sorts_in_the_browser() {
             "1 commitment matches; showing 1 to 1."
         );
         assert_eq!(b.eval("return location.search").await, "?status=stalled");
+        // Dates read as on the pages (`date_format`).
+        assert_eq!(
+            b.eval("return document.querySelector('#tracker-results tbody td:nth-child(5)').textContent")
+                .await,
+            "11 July 2025"
+        );
         b.eval(&select("status", "")).await;
         b.eval(&select("party", "kr")).await;
         wait_rows(&b, "drills,ships", &server).await;

@@ -132,7 +132,7 @@ impl<'a> SlowPage<'a> {
 impl Drop for SlowPage<'_> {
     fn drop(&mut self) {
         let took = self.1.elapsed();
-        if took.as_micros() >= 300 && std::env::var_os("ACCORD_TRACE").is_some() {
+        if took.as_millis() >= 3 && std::env::var_os("ACCORD_TRACE").is_some() {
             eprintln!(
                 "  slow page {}: {:.1} ms",
                 self.0.path,

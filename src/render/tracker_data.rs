@@ -299,6 +299,7 @@ fn meta(site: &Site, index: &TrackerIndex) -> Value {
     json!({
         "version": 1,
         "as_of": site.today.to_string(),
+        "date_format": site.config.options.date_format,
         "shard": SHARD,
         "word_buckets": word_buckets(site.commitments.len()),
         "site_base": site.urls.path(""),
