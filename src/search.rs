@@ -407,10 +407,7 @@ fn unfinished(site: &Site, b: &Brief) -> Unfinished {
             ),
         ]),
         filters,
-        sort: BTreeMap::from([(
-            "date".to_string(),
-            crate::model::Moment::datetime(b.date, b.time),
-        )]),
+        sort: BTreeMap::from([("date".to_string(), b.moment().sort_key())]),
     };
     Unfinished {
         record,

@@ -29,10 +29,13 @@
 
   function get(path) {
     if (!fetched.has(path)) {
-      fetched.set(path, fetch(base + path).then((r) => {
+      const read = fetch(base + path).then((r) => {
         if (!r.ok) throw new Error(`${path}: HTTP ${r.status}`);
         return r.json();
-      }));
+      });
+      // A failed read is tried again next time, not kept.
+      read.catch(() => fetched.delete(path));
+      fetched.set(path, read);
     }
     return fetched.get(path);
   }
@@ -68,9 +71,10 @@
     history.replaceState(null, "", query ? `?${query}` : location.pathname);
   }
 
-  // The words of a query as Accord indexes them: lowercase runs of letters and digits.
+  // The words of a query as Accord indexes them (tracker_data::words): lowercase runs of
+  // alphabetic characters (combining vowel signs included) and digits, two or more long.
   function words(text) {
-    return text.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter((w) => [...w].length >= 2);
+    return text.toLowerCase().split(/[^\p{Alphabetic}\p{N}]+/u).filter((w) => [...w].length >= 2);
   }
 
   // FNV-1a over the code points of a word's first two characters (tracker_data::word_bucket).
@@ -139,7 +143,7 @@
     if (backwards) order.reverse();
     const found = [];
     for (let i = 0; i < order.length && found.length < want; i++) {
-      if (i + 1 < order.length) get(`${key}/${order[i + 1]}.json`); // the next one, meanwhile
+      if (i + 1 < order.length) get(`${key}/${order[i + 1]}.json`).catch(() => {}); // the next, meanwhile
       const records = await get(`${key}/${order[i]}.json`);
       for (const r of backwards ? [...records].reverse() : records) {
         if (keep(r)) found.push(r);
@@ -313,15 +317,24 @@
     keepAddress(f);
     const mine = ++run;
     if (!isActive(f)) { reset(); return; }
-    count.textContent = "Loading…";
+    if (f.q && !words(f.q).length) {
+      count.textContent = "Type a word of two letters or more.";
+      return;
+    }
+    // Busy, not "Loading…" in the live region: that would be read out at every keystroke.
+    results.setAttribute("aria-busy", "true");
     try {
       meta = meta || await get("meta.json");
       const found = await select(f);
       if (mine !== run) return; // a newer change has started meanwhile
+      results.removeAttribute("aria-busy");
       show(found);
       form.dispatchEvent(new CustomEvent("accord:tracker-shown", { detail: { rows: found.rows.length } }));
     } catch (e) {
-      if (mine === run) count.textContent = `The tracker's data could not be read (${e.message}).`;
+      if (mine === run) {
+        results.removeAttribute("aria-busy");
+        count.textContent = `The tracker's data could not be read (${e.message}).`;
+      }
     }
   }
 

@@ -244,3 +244,29 @@ fn a_broken_defining_brief_is_reported_once_with_what_it_explains() {
     );
     assert!(!err.contains("without its `text`"), "{err}");
 }
+
+#[test]
+fn two_same_day_due_dates_without_times_are_an_error() {
+    let site = Site::new();
+    site.brief(
+        "first",
+        &format!("title: First\ndate: 2025-07-01\n{DEFINE}"),
+        "",
+    );
+    for (name, due) in [("morning", "2026-01-01"), ("evening", "2026-06-01")] {
+        site.brief(
+            name,
+            &format!("title: {name}\ndate: 2025-07-11\ncommitments:\n  - id: c1\n    due: {due}"),
+            "",
+        );
+    }
+    let err = site.build_fails();
+    assert_has(
+        &err,
+        &[
+            "give commitment `c1` different due dates (`2026-06-01` and `2026-01-01`)",
+            "content/briefs/evening.md",
+            "content/briefs/morning.md",
+        ],
+    );
+}

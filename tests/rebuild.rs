@@ -977,6 +977,10 @@ fn sitemap_files_follow_briefs_added_and_removed() {
 #[test]
 fn status_edits_on_a_tracker_of_many_pages_match_a_full_build() {
     let site = site();
+    site.write(
+        "accord.toml",
+        &format!("{}sitemap_urls = 7\n", common::CONFIG),
+    );
     let many: String = (0..620)
         .map(|i| {
             let due = if i % 3 == 0 { "\n    due: 2025-08-01" } else { "" };
@@ -1017,4 +1021,77 @@ fn status_edits_on_a_tracker_of_many_pages_match_a_full_build() {
         "Many pledges.",
     );
     step(&site, &mut rb, &["content/briefs/many.md"]);
+    // One commitment deep in its lists changes status, one at a time: the lists' first pages
+    // (their lengths), the pages after it, and the sitemap's files (a list gains or loses a
+    // page, and with seven URLs a file, the sitemap a file) must follow.
+    let mut current = moved;
+    for (i, from, to) in [
+        (450, "announced", "stalled"),
+        (451, "announced", "stalled"),
+        (450, "stalled", "announced"),
+        (600, "announced", "fulfilled"),
+    ] {
+        let mention = |status: &str| {
+            format!(
+                "id: m{i:03}\n    text: Pledge number {i}.\n    by: [us, jp]\n    status: {status}"
+            )
+        };
+        let next = current.replacen(&mention(from), &mention(to), 1);
+        assert_ne!(next, current, "m{i:03} is {from}");
+        current = next;
+        site.brief(
+            "many",
+            &brief_front("Many", "2025-01-15", "us, jp", &current),
+            "Many pledges.",
+        );
+        let u = step(&site, &mut rb, &["content/briefs/many.md"]);
+        assert!(!u.full);
+    }
+}
+
+/// Briefs of one moment are ordered by what they say of commitments: an edit to one can move
+/// another, which the rebuild must show as a full build does.
+#[test]
+fn an_edit_that_reorders_briefs_of_one_moment_matches_a_full_build() {
+    let site = site();
+    // C defines z, which A updates; A defines w, which B updates: C, A, B.
+    site.brief(
+        "x1",
+        &brief_front(
+            "A",
+            "2025-08-01",
+            "us",
+            "  - id: w\n    text: W.\n    by: [us]\n  - id: z\n    status: stalled",
+        ),
+        "A.",
+    );
+    site.brief(
+        "x2",
+        &brief_front("B", "2025-08-01", "jp", "  - id: w\n    status: stalled"),
+        "B.",
+    );
+    site.brief(
+        "x3",
+        &brief_front(
+            "C",
+            "2025-08-01",
+            "kr",
+            "  - id: z\n    text: Z.\n    by: [kr]",
+        ),
+        "C.",
+    );
+    let mut rb = Rebuilder::new(options(&site));
+    rb.build_all().unwrap();
+    // A no longer names z: A, B, C, and C moved without being edited.
+    site.brief(
+        "x1",
+        &brief_front(
+            "A",
+            "2025-08-01",
+            "us",
+            "  - id: w\n    text: W.\n    by: [us]",
+        ),
+        "A.",
+    );
+    step(&site, &mut rb, &["content/briefs/x1.md"]);
 }

@@ -113,6 +113,15 @@ impl Moment {
         Moment { date, instant }
     }
 
+    /// A text that sorts as moments do (for the search index's date sort): the date, then,
+    /// when there is a time, its instant as seconds, offset to stay positive.
+    pub fn sort_key(&self) -> String {
+        match self.instant {
+            None => self.date.to_string(),
+            Some(t) => format!("{}T{:012}", self.date, t.as_second() + 100_000_000_000),
+        }
+    }
+
     /// The value of an HTML `datetime` attribute: `2025-07-11`, `2025-07-11T14:30` or
     /// `2025-07-11T14:30+08:00`.
     pub fn datetime(date: Date, time: Option<TimeOfDay>) -> String {

@@ -8,8 +8,8 @@
 //! 3. otherwise by source path, as if a later path had been written later.
 //!
 //! Where rule 2 cannot decide and the order would change what the site says (two briefs at
-//! one moment giving one commitment different statuses, or each defining a commitment the
-//! other updates), the build fails with an error naming both files.
+//! one moment giving one commitment different statuses or due dates, or each defining a
+//! commitment the other updates), the build fails with an error naming both files.
 
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
@@ -46,6 +46,7 @@ struct Said<'a> {
     brief: usize,
     gives_text: bool,
     status: Option<&'a crate::content::raw::Spanned<String>>,
+    due: Option<&'a crate::content::raw::Spanned<String>>,
 }
 
 /// Briefs of one moment (in path order), ordered by rules 2 and 3.
@@ -57,6 +58,7 @@ fn order_same_moment(group: Vec<Checked>, errors: &mut Diagnostics) -> Vec<Check
                 brief,
                 gives_text: c.text.is_some(),
                 status: c.status.as_ref(),
+                due: c.due.as_ref(),
             });
         }
     }
@@ -68,7 +70,22 @@ fn order_same_moment(group: Vec<Checked>, errors: &mut Diagnostics) -> Vec<Check
                 after[definer.brief].insert(updater.brief);
             }
         }
-        report_conflicting_statuses(&group, id, said, errors);
+        report_conflicts(
+            &group,
+            id,
+            said,
+            ("status", "statuses"),
+            |s| s.status,
+            errors,
+        );
+        report_conflicts(
+            &group,
+            id,
+            said,
+            ("due date", "due dates"),
+            |s| s.due,
+            errors,
+        );
     }
     let order = topological(&after);
     if order.len() < group.len() {
@@ -111,38 +128,40 @@ fn topological(after: &[BTreeSet<usize>]) -> Vec<usize> {
 }
 
 /// Two briefs of one moment that the text rule does not order, giving one commitment
-/// different statuses: which status is current would depend on their file names.
-fn report_conflicting_statuses(
+/// different values of `what` (its status, its due date): which one holds would depend on
+/// their file names.
+fn report_conflicts<'a>(
     group: &[Checked],
     id: &str,
-    said: &[Said],
+    said: &[Said<'a>],
+    (what, whats): (&str, &str),
+    field: impl Fn(&Said<'a>) -> Option<&'a crate::content::raw::Spanned<String>>,
     errors: &mut Diagnostics,
 ) {
     for (i, a) in said.iter().enumerate() {
-        let Some(status_a) = a.status else { continue };
+        let Some(value_a) = field(a) else { continue };
         let conflict = said[i + 1..].iter().find(|b| {
-            b.gives_text == a.gives_text && b.status.is_some_and(|s| s.value != status_a.value)
+            b.gives_text == a.gives_text && field(b).is_some_and(|v| v.value != value_a.value)
         });
-        if let Some(b) = conflict {
-            let (first, second) = (&group[a.brief].doc, &group[b.brief].doc);
-            let status_b = b.status.map(|s| &s.value);
-            let mut d = second
-                .error(
-                    b.status.unwrap_or(status_a),
-                    format!(
-                        "two briefs dated {} give commitment `{}` different statuses (`{}` and `{}`), and nothing says which came first",
-                        first.raw.date.value.trim(),
-                        id,
-                        status_a.value,
-                        status_b.map(String::as_str).unwrap_or_default(),
-                    ),
-                )
-                .with_label("this status")
-                .with_help("give both briefs a time in `date:` (e.g. `2025-07-11T09:00` and `2025-07-11T15:30`) so their order is known");
-            d = d.with_related(&first.file, first.span(status_a), "the other status");
-            errors.push(d);
-            return;
-        }
+        let Some((b, value_b)) = conflict.and_then(|b| Some((b, field(b)?))) else {
+            continue;
+        };
+        let (first, second) = (&group[a.brief].doc, &group[b.brief].doc);
+        let d = second
+            .error(
+                value_b,
+                format!(
+                    "two briefs dated {} give commitment `{id}` different {whats} (`{}` and `{}`), and nothing says which came first",
+                    first.raw.date.value.trim(),
+                    value_a.value,
+                    value_b.value,
+                ),
+            )
+            .with_label(format!("this {what}"))
+            .with_help("give both briefs a time in `date:` (e.g. `2025-07-11T09:00` and `2025-07-11T15:30`) so their order is known")
+            .with_related(&first.file, first.span(value_a), format!("the other {what}"));
+        errors.push(d);
+        return;
     }
 }
 

@@ -500,8 +500,34 @@ fn with_tracker_pages_of(pages: Vec<Page>, site: &Site) -> (Vec<Page>, TrackerPa
             PageKind::CommitmentList(..) | PageKind::TrackerData(_)
         )
     };
-    let (old_tracker, mut kept): (Vec<Page>, Vec<Page>) = pages.into_iter().partition(is_tracker);
+    let (old_tracker, kept): (Vec<Page>, Vec<Page>) = pages.into_iter().partition(is_tracker);
     let fresh = render::tracker::pages(site);
+    let (pages, mut changed) = tracker_pages_changed(old_tracker, kept, fresh);
+    if !changed.any() {
+        return (pages, changed);
+    }
+    // A list gained or lost a page: the sitemap's files may have too.
+    let is_part = |p: &Page| matches!(p.kind, PageKind::SitemapPart(_));
+    let (old_parts, mut pages): (Vec<Page>, Vec<Page>) = pages.into_iter().partition(is_part);
+    let new_parts: Vec<Page> = render::pages(site).into_iter().filter(is_part).collect();
+    let old_paths: BTreeSet<&str> = old_parts.iter().map(|p| p.path.as_str()).collect();
+    let new_paths: BTreeSet<&str> = new_parts.iter().map(|p| p.path.as_str()).collect();
+    changed
+        .added
+        .extend(new_paths.difference(&old_paths).map(|p| p.to_string()));
+    changed
+        .removed
+        .extend(old_paths.difference(&new_paths).map(|p| p.to_string()));
+    pages.extend(new_parts);
+    (pages, changed)
+}
+
+/// `kept` with `fresh` added, and which of `fresh` are new and which of `old` are gone.
+fn tracker_pages_changed(
+    old_tracker: Vec<Page>,
+    mut kept: Vec<Page>,
+    fresh: Vec<Page>,
+) -> (Vec<Page>, TrackerPagesChanged) {
     let old_paths: BTreeSet<&str> = old_tracker.iter().map(|p| p.path.as_str()).collect();
     let new_paths: BTreeSet<&str> = fresh.iter().map(|p| p.path.as_str()).collect();
     let changed = TrackerPagesChanged {

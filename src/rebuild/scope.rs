@@ -242,6 +242,23 @@ fn pages_of_templates<'a>(
     Some(out)
 }
 
+/// Whether two briefs at one moment (in the new site) are in another order than before.
+fn same_moment_order_changed(old: &Site, new: &Site) -> bool {
+    let old_place: HashMap<&str, usize> = old
+        .briefs
+        .iter()
+        .enumerate()
+        .map(|(i, b)| (b.source.as_str(), i))
+        .collect();
+    new.briefs.windows(2).any(|w| {
+        w[0].moment() == w[1].moment()
+            && matches!(
+                (old_place.get(w[0].source.as_str()), old_place.get(w[1].source.as_str())),
+                (Some(a), Some(b)) if a > b
+            )
+    })
+}
+
 /// Where `key` is among `keys` (the order of an export by id).
 fn place_of<'a>(mut keys: impl Iterator<Item = &'a String>, key: &str) -> usize {
     keys.position(|k| k == key).unwrap_or(0)
@@ -289,6 +306,11 @@ pub(super) fn pages_touched_by_content(
         .iter()
         .any(|(id, c)| old.commitments.get(id).is_some_and(|o| o.text != c.text));
     if registry_changed || texts_changed || totals(old) != totals(new) {
+        return None;
+    }
+    // Briefs of one moment are ordered by what they say of commitments (`model::order`): an
+    // edit can move a brief it did not touch. Rare enough to redo every page then.
+    if same_moment_order_changed(old, new) {
         return None;
     }
     let old_index: HashMap<&str, usize> = old

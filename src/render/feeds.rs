@@ -114,7 +114,8 @@ fn published(b: &Brief) -> FixedDateTime {
 /// When a brief last changed: the day of `updated` if later than its date.
 fn modified(b: &Brief) -> FixedDateTime {
     match b.updated {
-        Some(u) if u > b.date => instant(u),
+        // Never before it was published (a late time with an offset can pass midnight UTC).
+        Some(u) if u > b.date => instant(u).max(published(b)),
         _ => published(b),
     }
 }

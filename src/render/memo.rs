@@ -9,11 +9,12 @@ use super::tracker::TrackerIndex;
 use super::tracker_data::Sorted;
 use crate::model::{Commitment, Site};
 
-/// Entries of the exports a status change rewrites (`briefs.json`, `commitments.json`, the CSV,
-/// `parties.json`) and the tracker's commitments and rows, kept by `serve` between rebuilds. A
-/// rebuild first forgets the entries its change may have touched ([`Memo::forget`]), or all of
-/// them; the rest are reused, so a status change at 10,000 briefs serializes a few entries
-/// instead of 17,000 and renders a few of the tracker's 3,333 rows.
+/// What `serve` keeps between rebuilds so that a status change redoes little: the entries of
+/// the export parts (by part: a status change rewrites a few parts' entries), the tracker's
+/// commitments and rows, and its order and lists. A rebuild first forgets what its change may
+/// have touched ([`Memo::forget`], [`Memo::replayed`]), or all of it ([`Memo::clear`]); the
+/// rest is reused, so a status change at 10,000 briefs serializes a few entries instead of
+/// 35,000 and renders a few of the tracker's 25,000 rows.
 #[derive(Default)]
 pub struct Memo {
     lines: Mutex<HashMap<ExportFile, HashMap<String, Line>>>,

@@ -302,12 +302,16 @@ pub fn paths_showing_replayed(
         }
     }
     // On a list it left or joined, the rows after it moved by one: its page and those after
-    // (one more row than now: the list may have had it before).
+    // (one more row than now: the list may have had it before), the first page (it shows the
+    // length), and the page before the last (its link to a next page may have come or gone).
     let at = index.at(&c.id).unwrap_or(0);
     for list in &shifted {
         let from = index.slot(list, at) / ROWS_PER_PAGE + 1;
-        let len = index.members.get(list).map_or(0, Vec::len) + 1;
-        paths.extend((from..=len.div_ceil(ROWS_PER_PAGE)).map(|n| list.page_path(n)));
+        let len = index.members.get(list).map_or(0, Vec::len);
+        let last = len.div_ceil(ROWS_PER_PAGE).max(1);
+        let before_last = last.saturating_sub(1).max(1);
+        let pages = (from.min(before_last)..=(len + 1).div_ceil(ROWS_PER_PAGE)).chain([1]);
+        paths.extend(pages.map(|n| list.page_path(n)));
     }
     paths.extend(super::tracker_data::paths_showing_replayed(
         site, index, sorted, c, before, &stable, &shifted,
@@ -386,7 +390,7 @@ pub(super) fn insert_overview(
 }
 
 /// Add a list page's variables: `list` (`title`, `key`, `count`, `url`), `rows` (this page's
-/// rendered rows), `pagination`, `statuses` (each status with the URL of its list) and
+/// rendered rows), `pages` (`current`, `first_url`, `prev_url`, `next_url`), `statuses` (each status with the URL of its list) and
 /// `lists` (as on the overview), to move between lists, and `tracker_url`.
 pub(super) fn insert_list(
     v: &Views,
@@ -414,9 +418,16 @@ pub(super) fn insert_list(
         },
     );
     ctx.insert("rows", &rows(v, tera, memo, &ids)?);
+    // No page but the first shows the list's length or number of pages: a status change
+    // elsewhere on the list then leaves the pages before it as they are.
     ctx.insert(
-        "pagination",
-        &super::pages::pagination(site, s, |n| list.page_path(n)),
+        "pages",
+        &ListPager {
+            current: s.number,
+            first_url: (s.number > 1).then(|| site.urls.path(&list.page_path(1))),
+            prev_url: (s.number > 1).then(|| site.urls.path(&list.page_path(s.number - 1))),
+            next_url: (s.number < s.total).then(|| site.urls.path(&list.page_path(s.number + 1))),
+        },
     );
     // Links to the other lists, without their counts: a status change elsewhere must not
     // change every list's pages.
@@ -446,6 +457,15 @@ struct StatusCount<'a> {
     status: StatusView<'a>,
     count: usize,
     url: String,
+}
+
+/// Moving through a list's pages: the first, the previous and the next.
+#[derive(Serialize)]
+struct ListPager {
+    current: usize,
+    first_url: Option<String>,
+    prev_url: Option<String>,
+    next_url: Option<String>,
 }
 
 #[derive(Serialize)]

@@ -108,8 +108,8 @@ pub fn word_bucket(word: &str, buckets: usize) -> usize {
     hash as usize % buckets.max(1)
 }
 
-/// The words of a text as the script splits a query: lowercase runs of letters and digits, of
-/// two characters or more.
+/// The words of a text as the script splits a query: lowercase runs of alphabetic characters
+/// and digits (`\p{Alphabetic}\p{N}` there), of two characters or more.
 pub fn words(text: &str) -> impl Iterator<Item = String> + '_ {
     text.split(|c: char| !c.is_alphanumeric())
         .filter(|w| w.chars().nth(1).is_some())
