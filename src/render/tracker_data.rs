@@ -116,20 +116,24 @@ pub fn words(text: &str) -> impl Iterator<Item = String> + '_ {
         .map(str::to_lowercase)
 }
 
-/// The lists of the data with their lengths.
-fn data_lists(site: &Site) -> Vec<(DataList, usize)> {
+/// The lists of the data with their lengths: the tracker's lists (each `len` long), and all
+/// commitments by each key (those with a due date, for `Due`).
+fn data_lists(site: &Site, len: impl Fn(&ListOf) -> usize) -> Vec<(DataList, usize)> {
     let with_due = site
         .commitments
         .values()
         .filter(|c| c.due.is_some())
         .count();
     let total = site.commitments.len();
-    lists(site)
+    list_names(site)
         .into_iter()
-        .map(|(list, len)| (DataList::List(list), len))
+        .map(|list| {
+            let n = len(&list);
+            (DataList::List(list), n)
+        })
         .chain(SortKey::ALL.map(|key| {
-            let len = if key == SortKey::Due { with_due } else { total };
-            (DataList::Sorted(key), len)
+            let n = if key == SortKey::Due { with_due } else { total };
+            (DataList::Sorted(key), n)
         }))
         .collect()
 }
@@ -143,7 +147,8 @@ pub fn pages(site: &Site) -> Vec<Page> {
         kind: PageKind::TrackerData(file),
     };
     let mut out = vec![page(DataFile::Meta)];
-    for (list, len) in data_lists(site) {
+    let lengths: HashMap<ListOf, usize> = lists(site).into_iter().collect();
+    for (list, len) in data_lists(site, |l| lengths.get(l).copied().unwrap_or(0)) {
         out.extend((1..=len.div_ceil(SHARD)).map(|n| page(DataFile::Shard(list.clone(), n))));
     }
     out.extend((0..word_buckets(site.commitments.len())).map(|n| page(DataFile::Words(n))));
@@ -254,30 +259,16 @@ fn record(at: usize, c: &Commitment) -> Record<'_> {
 
 fn meta(site: &Site, index: &TrackerIndex) -> Value {
     // The lists' lengths from the tracker's index, which `serve` keeps between rebuilds.
-    let with_due = site
-        .commitments
-        .values()
-        .filter(|c| c.due.is_some())
-        .count();
-    let total = index.order.len();
-    let lengths = list_names(site)
-        .into_iter()
-        .map(|list| {
-            let len = index.members.get(&list).map_or(0, Vec::len);
-            (DataList::List(list), len)
-        })
-        .chain(SortKey::ALL.map(|key| {
-            let len = if key == SortKey::Due { with_due } else { total };
-            (DataList::Sorted(key), len)
-        }));
-    let lists: BTreeMap<String, Value> = lengths
-        .map(|(list, len)| {
-            (
-                list.key(),
-                json!({ "count": len, "shards": len.div_ceil(SHARD) }),
-            )
-        })
-        .collect();
+    let lists: BTreeMap<String, Value> =
+        data_lists(site, |l| index.members.get(l).map_or(0, Vec::len))
+            .into_iter()
+            .map(|(list, len)| {
+                (
+                    list.key(),
+                    json!({ "count": len, "shards": len.div_ceil(SHARD) }),
+                )
+            })
+            .collect();
     let parties: BTreeMap<&str, Value> = site
         .parties
         .values()
