@@ -242,14 +242,9 @@ fn pages_of_templates<'a>(
     Some(out)
 }
 
-/// Whether two briefs at one moment (in the new site) are in another order than before.
-fn same_moment_order_changed(old: &Site, new: &Site) -> bool {
-    let old_place: HashMap<&str, usize> = old
-        .briefs
-        .iter()
-        .enumerate()
-        .map(|(i, b)| (b.source.as_str(), i))
-        .collect();
+/// Whether two briefs at one moment (in the new site) are in another order than before
+/// (`old_place`: where each source was in the old site's order).
+fn same_moment_order_changed(old_place: &HashMap<&str, usize>, new: &Site) -> bool {
     new.briefs.windows(2).any(|w| {
         w[0].moment() == w[1].moment()
             && matches!(
@@ -308,11 +303,6 @@ pub(super) fn pages_touched_by_content(
     if registry_changed || texts_changed || totals(old) != totals(new) {
         return None;
     }
-    // Briefs of one moment are ordered by what they say of commitments (`model::order`): an
-    // edit can move a brief it did not touch. Rare enough to redo every page then.
-    if same_moment_order_changed(old, new) {
-        return None;
-    }
     let old_index: HashMap<&str, usize> = old
         .briefs
         .iter()
@@ -325,6 +315,11 @@ pub(super) fn pages_touched_by_content(
         .enumerate()
         .map(|(i, b)| (b.source.as_str(), i))
         .collect();
+    // Briefs of one moment are ordered by what they say of commitments (`model::order`): an
+    // edit can move a brief it did not touch. Rare enough to redo every page then.
+    if same_moment_order_changed(&old_index, new) {
+        return None;
+    }
     let mut pages = BTreeSet::new();
     let mut parties = BTreeSet::new();
     let mut topics = BTreeSet::new();
