@@ -266,15 +266,18 @@ pub fn generated(
     page: &Page,
     memo: Option<&Memo>,
 ) -> Option<Result<String, String>> {
-    if let PageKind::Feed(of, format) = &page.kind {
-        return Some(super::feeds::render(site, prepared.refs(), of, *format));
+    match &page.kind {
+        PageKind::Feed(of, format) => {
+            Some(super::feeds::render(site, prepared.refs(), of, *format))
+        }
+        PageKind::TrackerData(file) => {
+            let (index, sorted) = (prepared.tracker(site), prepared.tracker_sorted());
+            Some(Ok(super::tracker_data::render(site, index, sorted, file)))
+        }
+        PageKind::Sitemap => Some(Ok(sitemap::index(site, prepared.sitemap_pages(site)))),
+        PageKind::SitemapPart(n) => Some(Ok(sitemap::part(site, prepared.sitemap_pages(site), *n))),
+        _ => generated_text(site, page, memo).map(Ok),
     }
-    if let PageKind::TrackerData(file) = &page.kind {
-        let index = prepared.tracker(site);
-        let sorted = prepared.tracker_sorted();
-        return Some(Ok(super::tracker_data::render(site, index, sorted, file)));
-    }
-    generated_text(site, page, memo).map(Ok)
 }
 
 /// The pages of [`generated`] that cannot fail.
@@ -290,8 +293,6 @@ fn generated_text(site: &Site, page: &Page, memo: Option<&Memo>) -> Option<Strin
             })
         }
         PageKind::Redirect(i, _) => Some(redirect(site, &site.briefs[*i])),
-        PageKind::Sitemap => Some(sitemap::index(site, &pages(site))),
-        PageKind::SitemapPart(n) => Some(sitemap::part(site, &pages(site), *n)),
         _ => None,
     }
 }

@@ -25,6 +25,8 @@ pub struct Prepared {
     /// tracker first needs them.
     tracker: OnceLock<Arc<TrackerIndex>>,
     tracker_sorted: OnceLock<Arc<Sorted>>,
+    /// The pages the sitemap lists, for its index and each of its files.
+    sitemap: OnceLock<Vec<super::Page>>,
 }
 
 /// A [`PartyRef`] or [`TopicRef`], already serialized; it serializes as the same fields.
@@ -63,6 +65,7 @@ impl Prepared {
                 .collect(),
             tracker,
             tracker_sorted,
+            sitemap: OnceLock::new(),
         }
     }
 
@@ -70,6 +73,11 @@ impl Prepared {
     pub fn tracker(&self, site: &Site) -> &TrackerIndex {
         self.tracker
             .get_or_init(|| Arc::new(TrackerIndex::new(site)))
+    }
+
+    pub fn sitemap_pages(&self, site: &Site) -> &[super::Page] {
+        self.sitemap
+            .get_or_init(|| super::sitemap::listed_pages(site))
     }
 
     pub fn tracker_sorted(&self) -> &Sorted {
