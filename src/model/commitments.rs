@@ -350,7 +350,7 @@ pub fn replay(
         if let Some(d) = raw
             .due
             .as_ref()
-            .and_then(|d| super::resolve::parse_date(&d.value).ok())
+            .and_then(|d| super::dates::parse_date(&d.value).ok())
         {
             due = Some(d);
         }
@@ -379,7 +379,7 @@ fn parse_due(
     due: &crate::content::raw::Spanned<String>,
     errors: &mut Diagnostics,
 ) -> Option<Date> {
-    match super::resolve::parse_date(&due.value) {
+    match super::dates::parse_date(&due.value) {
         Ok(d) => Some(d),
         Err(msg) => {
             errors.push(date_error(doc, due, "due", &msg));

@@ -4,6 +4,7 @@
 
 mod bodies;
 mod commitments;
+mod dates;
 mod links;
 mod order;
 mod patch;
@@ -18,6 +19,7 @@ use jiff::civil::Date;
 use serde::Serialize;
 
 pub use bodies::Refs;
+pub use dates::{Moment, TimeOfDay};
 pub use patch::{Patched, patch_briefs};
 pub use resolve::{ModelCache, ResolveOptions, resolve, resolve_cached};
 
@@ -40,96 +42,6 @@ pub struct Site {
     pub people: BTreeMap<String, Person>,
     /// The date the site is built as of: what "overdue" is measured against.
     pub today: Date,
-}
-
-/// The time of day a brief's `date:` gives (`2025-07-11T14:30`), as written: with its UTC
-/// offset if it had one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct TimeOfDay {
-    pub time: jiff::civil::Time,
-    pub offset: Option<jiff::tz::Offset>,
-}
-
-impl TimeOfDay {
-    /// For readers: `14:30`, `14:30:15` when seconds were given, and `UTC+08:00` (or `UTC`)
-    /// when an offset was.
-    pub fn display(&self) -> String {
-        let mut s = self.clock();
-        match self.offset {
-            Some(o) if o == jiff::tz::Offset::UTC => s.push_str(" UTC"),
-            Some(o) => s.push_str(&format!(" UTC{}", offset_text(o))),
-            None => {}
-        }
-        s
-    }
-
-    /// For machines (an HTML `datetime`, ISO 8601): `14:30`, `14:30+08:00`, `14:30Z`.
-    pub fn iso(&self) -> String {
-        let mut s = self.clock();
-        match self.offset {
-            Some(o) if o == jiff::tz::Offset::UTC => s.push('Z'),
-            Some(o) => s.push_str(&offset_text(o)),
-            None => {}
-        }
-        s
-    }
-
-    fn clock(&self) -> String {
-        let t = self.time;
-        let mut s = format!("{:02}:{:02}", t.hour(), t.minute());
-        if t.second() != 0 {
-            s.push_str(&format!(":{:02}", t.second()));
-        }
-        s
-    }
-}
-
-fn offset_text(offset: jiff::tz::Offset) -> String {
-    let secs = offset.seconds();
-    let sign = if secs < 0 { '-' } else { '+' };
-    let secs = secs.unsigned_abs();
-    format!("{sign}{:02}:{:02}", secs / 3600, secs % 3600 / 60)
-}
-
-/// Where a brief falls in time, for ordering: its date as written, then, within that date, a
-/// brief without a time first (the date alone is the start of the day), then by the instant
-/// its time names (a time without an offset is read as UTC). Briefs are never moved to another
-/// date than the one written, so a day's archive and its order agree.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Moment {
-    date: Date,
-    instant: Option<jiff::Timestamp>,
-}
-
-impl Moment {
-    pub fn new(date: Date, time: Option<TimeOfDay>) -> Moment {
-        let instant = time.map(|t| {
-            let offset = t.offset.unwrap_or(jiff::tz::Offset::UTC);
-            // Out of range only for dates near year -9999 or 9999; such a time sorts first.
-            offset
-                .to_timestamp(date.to_datetime(t.time))
-                .unwrap_or(jiff::Timestamp::MIN)
-        });
-        Moment { date, instant }
-    }
-
-    /// A text that sorts as moments do (for the search index's date sort): the date, then,
-    /// when there is a time, its instant as seconds, offset to stay positive.
-    pub fn sort_key(&self) -> String {
-        match self.instant {
-            None => self.date.to_string(),
-            Some(t) => format!("{}T{:012}", self.date, t.as_second() + 100_000_000_000),
-        }
-    }
-
-    /// The value of an HTML `datetime` attribute: `2025-07-11`, `2025-07-11T14:30` or
-    /// `2025-07-11T14:30+08:00`.
-    pub fn datetime(date: Date, time: Option<TimeOfDay>) -> String {
-        match time {
-            None => date.to_string(),
-            Some(t) => format!("{date}T{}", t.iso()),
-        }
-    }
 }
 
 /// An index into [`Site::briefs`].
@@ -430,10 +342,7 @@ impl Brief {
     pub fn published_rfc3339(&self) -> String {
         match self.time {
             None => format!("{}T00:00:00Z", self.date),
-            Some(t) => {
-                let offset = t.offset.map(offset_text).unwrap_or_else(|| "Z".into());
-                format!("{}T{}{offset}", self.date, t.time.strftime("%H:%M:%S"))
-            }
+            Some(t) => format!("{}T{}", self.date, t.rfc3339()),
         }
     }
 

@@ -9,6 +9,7 @@ use rayon::prelude::*;
 
 use super::bodies::{Refs, check_brief_bodies, render_bodies};
 use super::commitments::{self, Dated, Known, date_error};
+use super::dates::{parse_date, parse_when};
 use super::registry::{self, Doc, id_of, invalid_id_help, is_valid_id, parse_doc, unknown_id};
 use super::{Brief, Markdown, Moment, PersonMention, Site, Source, TimeOfDay};
 use super::{links, order, people};
@@ -526,41 +527,6 @@ fn check_unique_slugs(briefs: &[Checked], errors: &mut Diagnostics) {
     }
 }
 
-/// A date as `YYYY-MM-DD`; a full timestamp (`2025-07-11T09:00:00+08:00`) keeps its date.
-pub fn parse_date(text: &str) -> Result<Date, String> {
-    let text = text.trim();
-    if let Ok(d) = text.parse::<Date>() {
-        return Ok(d);
-    }
-    // A timestamp keeps the calendar date as written, in its own offset.
-    if text.parse::<jiff::Timestamp>().is_ok()
-        && let Some(Ok(d)) = text.get(..10).map(str::parse::<Date>)
-    {
-        return Ok(d);
-    }
-    text.parse::<jiff::civil::DateTime>()
-        .map(|dt| dt.date())
-        .map_err(|e| e.to_string())
-}
-
-/// A brief's `date:`: a day (`2025-07-11`), or a day and a time (`2025-07-11T14:30`,
-/// `2025-07-11 14:30:00`), with or without a UTC offset (`+08:00`, `Z`). Kept as written.
-pub fn parse_when(text: &str) -> Result<(Date, Option<TimeOfDay>), String> {
-    let text = text.trim();
-    let pieces = jiff::fmt::temporal::Pieces::parse(text).map_err(|e| e.to_string())?;
-    if pieces.time_zone_annotation().is_some() {
-        return Err(
-            "a time zone name is not read here; give the UTC offset instead, e.g. `2025-07-11T14:30+08:00`"
-                .into(),
-        );
-    }
-    let time = pieces.time().map(|time| TimeOfDay {
-        time,
-        offset: pieces.to_numeric_offset(),
-    });
-    Ok((pieces.date(), time))
-}
-
 /// The brief of a checked parse.
 pub(super) fn into_brief(b: Checked, body: &Markdown, commitments: Vec<super::Mention>) -> Brief {
     let path = b.doc.file.path.clone();
@@ -624,48 +590,6 @@ pub(super) fn into_brief(b: Checked, body: &Markdown, commitments: Vec<super::Me
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn dates_accept_days_and_timestamps() {
-        assert_eq!(
-            parse_date("2025-07-11").unwrap(),
-            jiff::civil::date(2025, 7, 11)
-        );
-        assert_eq!(
-            parse_date("2025-07-11T09:30:00+08:00").unwrap(),
-            jiff::civil::date(2025, 7, 11)
-        );
-        assert_eq!(
-            parse_date("2025-07-11T09:30:00").unwrap(),
-            jiff::civil::date(2025, 7, 11)
-        );
-        assert!(parse_date("11/07/2025").is_err());
-        assert!(parse_date("2025-02-30").is_err());
-    }
-
-    #[test]
-    fn brief_dates_keep_their_time_and_offset() {
-        let (date, time) = parse_when("2025-07-11").unwrap();
-        assert_eq!((date, time), (jiff::civil::date(2025, 7, 11), None));
-        let (_, time) = parse_when("2025-07-11T14:30").unwrap();
-        let time = time.unwrap();
-        assert_eq!(
-            (time.display(), time.iso()),
-            ("14:30".into(), "14:30".into())
-        );
-        let (date, time) = parse_when("2025-07-11T00:30:15+08:00").unwrap();
-        assert_eq!(date, jiff::civil::date(2025, 7, 11));
-        let time = time.unwrap();
-        assert_eq!(time.display(), "00:30:15 UTC+08:00");
-        assert_eq!(time.iso(), "00:30:15+08:00");
-        assert_eq!(
-            parse_when("2025-07-11 09:00Z").unwrap().1.unwrap().iso(),
-            "09:00Z"
-        );
-        assert!(parse_when("2025-07-11T14:30[Asia/Tokyo]").is_err());
-        assert!(parse_when("11/07/2025").is_err());
-        assert!(parse_when("2025-07-11T25:00").is_err());
-    }
 
     #[test]
     fn slugs_from_file_names() {
