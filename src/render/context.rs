@@ -483,13 +483,6 @@ impl<'a> Views<'a> {
         }
     }
 
-    pub fn commitments(&self, ids: &'a [String]) -> Vec<CommitmentSummary<'a>> {
-        ids.iter()
-            .filter_map(|id| self.site.commitments.get(id))
-            .map(|c| self.commitment_summary(c))
-            .collect()
-    }
-
     pub fn party(&self, p: &'a Party) -> PartyView<'a> {
         PartyView {
             link: self.party_ref(&p.id).expect("party is in the site"),

@@ -502,7 +502,7 @@ fn insert_recent_commitments(v: &Views, ctx: &mut Context, list: &ListOf, s: &Sl
 /// Commitments on the first page of a party or topic: its most recently changed.
 const RECENT_OF_ONE: usize = 10;
 
-pub(super) fn pagination(site: &Site, s: &Slice, path_of: impl Fn(usize) -> String) -> Pagination {
+fn pagination(site: &Site, s: &Slice, path_of: impl Fn(usize) -> String) -> Pagination {
     let url = |n: usize| site.urls.path(&path_of(n));
     Pagination {
         current: s.number,
