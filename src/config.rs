@@ -29,6 +29,9 @@ pub struct Config {
     pub extra: serde_json::Value,
     /// A custom domain for GitHub Pages, written to `CNAME`.
     pub cname: Option<String>,
+    /// Folders outside the site root that its files may link into (see
+    /// [`crate::content::Boundary`], which reads them with [`allow_outside`] before loading).
+    pub allow_outside: Vec<String>,
 }
 
 /// One value of the commitment status vocabulary.
@@ -76,21 +79,33 @@ impl Default for Options {
 #[serde(deny_unknown_fields)]
 struct RawConfig {
     title: String,
-    base_url: String,
+    base_url: toml::Spanned<String>,
     #[serde(default = "default_language")]
-    language: String,
+    language: toml::Spanned<String>,
     #[serde(default)]
     description: String,
     #[serde(default = "default_output_dir")]
     output_dir: PathBuf,
-    #[serde(default = "default_statuses")]
-    statuses: Vec<Status>,
+    #[serde(default = "default_raw_statuses")]
+    statuses: toml::Spanned<Vec<RawStatus>>,
     #[serde(default)]
     options: Options,
     #[serde(default)]
     extra: BTreeMap<String, serde_json::Value>,
     #[serde(default)]
-    cname: Option<String>,
+    cname: Option<toml::Spanned<String>>,
+    #[serde(default)]
+    allow_outside: Vec<String>,
+}
+
+/// A status as written, with where its id is.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawStatus {
+    id: toml::Spanned<String>,
+    label: String,
+    #[serde(default)]
+    closes: bool,
 }
 
 const CONFIG_FIELDS: &[&str] = &[
@@ -103,10 +118,23 @@ const CONFIG_FIELDS: &[&str] = &[
     "options",
     "extra",
     "cname",
+    "allow_outside",
 ];
 
-fn default_language() -> String {
-    "en".into()
+fn default_language() -> toml::Spanned<String> {
+    toml::Spanned::new(0..0, "en".into())
+}
+
+fn default_raw_statuses() -> toml::Spanned<Vec<RawStatus>> {
+    let statuses = default_statuses()
+        .into_iter()
+        .map(|s| RawStatus {
+            id: toml::Spanned::new(0..0, s.id),
+            label: s.label,
+            closes: s.closes,
+        })
+        .collect();
+    toml::Spanned::new(0..0, statuses)
 }
 
 fn default_output_dir() -> PathBuf {
@@ -146,18 +174,21 @@ impl Config {
             options,
             extra,
             cname,
+            allow_outside,
         } = raw;
         let mut errors = Diagnostics::new();
-        let base_url = match parse_base_url(&base_url) {
+        let base_url = match parse_base_url(base_url.get_ref()) {
             Ok(url) => Some(url),
             Err(msg) => {
                 errors.push(
-                    at_value(file, "base_url", &base_url, msg)
+                    Diagnostic::at(file, base_url.span(), msg)
                         .with_help("use an absolute URL such as `https://org.github.io/briefs/`"),
                 );
                 None
             }
         };
+        let language = parse_language(file, &language, &mut errors);
+        let cname = cname.and_then(|c| parse_cname(file, &c, &mut errors));
         check_statuses(file, &statuses, &mut errors);
         if let Err(e) =
             jiff::fmt::strtime::format(options.date_format.as_str(), jiff::civil::date(2025, 7, 11))
@@ -216,12 +247,19 @@ impl Config {
             language,
             description,
             output_dir,
-            statuses,
+            statuses: statuses
+                .into_inner()
+                .into_iter()
+                .map(|s| Status {
+                    id: s.id.into_inner(),
+                    label: s.label,
+                    closes: s.closes,
+                })
+                .collect(),
             options,
             extra: serde_json::Value::Object(extra.into_iter().collect()),
-            cname: cname
-                .map(|c| c.trim().to_string())
-                .filter(|c| !c.is_empty()),
+            cname,
+            allow_outside,
         })
     }
 
@@ -237,6 +275,18 @@ impl Config {
     pub fn status(&self, id: &str) -> Option<&Status> {
         self.statuses.iter().find(|s| s.id == id)
     }
+}
+
+/// The folders outside the site root that its files may link to (`allow_outside`), read
+/// before the site is loaded (see [`crate::content::Boundary`]). A file that does not parse
+/// gives none; [`Config::parse`] reports why.
+pub fn allow_outside(text: &str) -> Vec<String> {
+    #[derive(Deserialize)]
+    struct Only {
+        #[serde(default)]
+        allow_outside: Vec<String>,
+    }
+    toml::from_str::<Only>(text).map_or_else(|_| Vec::new(), |o| o.allow_outside)
 }
 
 /// An absolute http(s) URL; a missing trailing slash is added so the path is a directory.
@@ -255,44 +305,108 @@ pub fn parse_base_url(text: &str) -> Result<Url, String> {
     Ok(url)
 }
 
-fn check_statuses(file: &SourceFile, statuses: &[Status], errors: &mut Diagnostics) {
-    if statuses.is_empty() {
+fn check_statuses(
+    file: &SourceFile,
+    statuses: &toml::Spanned<Vec<RawStatus>>,
+    errors: &mut Diagnostics,
+) {
+    if statuses.get_ref().is_empty() {
         errors.push(
-            at_value(
-                file,
-                "statuses",
-                "statuses",
-                "the status vocabulary is empty",
-            )
-            .with_help("remove `statuses` to use the default scale, or list at least one"),
+            Diagnostic::at(file, statuses.span(), "the status vocabulary is empty")
+                .with_help("remove `statuses` to use the default scale, or list at least one"),
         );
     }
+    let statuses = statuses.get_ref();
     for (i, s) in statuses.iter().enumerate() {
-        if statuses[..i].iter().any(|t| t.id == s.id) {
-            errors.push(at_value(
-                file,
-                "id",
-                &s.id,
-                format!("status `{}` is defined twice", s.id),
-            ));
+        let id = s.id.get_ref();
+        if let Some(first) = statuses[..i].iter().find(|t| t.id.get_ref() == id) {
+            errors.push(
+                Diagnostic::at(file, s.id.span(), format!("status `{id}` is defined twice"))
+                    .with_related(file, first.id.span(), "first defined here"),
+            );
         }
-        if s.id.is_empty()
-            || !s
-                .id
+        if id.is_empty()
+            || !id
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
         {
             errors.push(
-                at_value(
+                Diagnostic::at(
                     file,
-                    "id",
-                    &s.id,
-                    format!("status id `{}` is not a valid id", s.id),
+                    s.id.span(),
+                    format!("status id `{id}` is not a valid id"),
                 )
                 .with_help("use lowercase letters, digits and `-`, e.g. `in-progress`"),
             );
         }
     }
+}
+
+/// `language`: a BCP 47 language tag (`en`, `en-GB`, `pt-BR`, `zh-Hant-TW`), in its canonical
+/// case. It names files of the search index, so nothing else may pass.
+fn parse_language(
+    file: &SourceFile,
+    language: &toml::Spanned<String>,
+    errors: &mut Diagnostics,
+) -> String {
+    let text = language.get_ref();
+    match icu_locale_core::Locale::try_from_str(text) {
+        Ok(locale) if !text.is_empty() => locale.to_string(),
+        _ => {
+            errors.push(
+                Diagnostic::at(
+                    file,
+                    language.span(),
+                    format!(
+                        "`language` must be a BCP 47 language tag, not `{}`",
+                        text.escape_debug()
+                    ),
+                )
+                .with_help("use a tag such as \"en\", \"en-GB\", \"fr\", \"ja\" or \"pt-BR\""),
+            );
+            String::new()
+        }
+    }
+}
+
+/// `cname`: the one host name GitHub Pages serves the site at (`briefs.example.org`), written
+/// to `CNAME` as its only line. Empty means none.
+fn parse_cname(
+    file: &SourceFile,
+    cname: &toml::Spanned<String>,
+    errors: &mut Diagnostics,
+) -> Option<String> {
+    let text = cname.get_ref().trim();
+    if text.is_empty() {
+        return None;
+    }
+    if is_host_name(text) {
+        return Some(text.to_ascii_lowercase());
+    }
+    errors.push(
+        Diagnostic::at(
+            file,
+            cname.span(),
+            format!("`cname` must be a host name, not `{}`", text.escape_debug()),
+        )
+        .with_help(
+            "give the domain alone, e.g. cname = \"briefs.example.org\" (no scheme, path or port)",
+        ),
+    );
+    None
+}
+
+/// A DNS host name: dot-separated labels of ASCII letters, digits and inner `-`, each 1 to 63
+/// characters, 253 in all, with at least one dot. (An internationalised domain goes in its
+/// `xn--` form, which is what GitHub's CNAME file takes.)
+fn is_host_name(text: &str) -> bool {
+    let label_ok = |l: &str| {
+        (1..=63).contains(&l.len())
+            && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            && !l.starts_with('-')
+            && !l.ends_with('-')
+    };
+    text.len() <= 253 && text.contains('.') && text.split('.').all(label_ok)
 }
 
 /// A diagnostic pointing at `value` on the first line that assigns `key`, or at the file.
@@ -371,5 +485,62 @@ mod tests {
         .unwrap();
         assert_eq!(c.statuses.len(), 1);
         assert_eq!(c.statuses[0].label, "Promise kept");
+    }
+
+    #[test]
+    fn language_must_be_a_bcp47_tag() {
+        let site = |lang: &str| {
+            format!("title = \"T\"\nbase_url = \"https://x.org/\"\nlanguage = \"{lang}\"\n")
+        };
+        assert_eq!(parse(&site("en-gb")).unwrap().language, "en-GB");
+        assert_eq!(parse(&site("zh-Hant-TW")).unwrap().language, "zh-Hant-TW");
+        let long = "a".repeat(40);
+        for bad in [
+            "../../../../tmp/zz",
+            long.as_str(),
+            "",
+            "en US",
+            "en/x",
+            "e",
+        ] {
+            let err = parse(&site(bad)).unwrap_err().to_string();
+            assert!(err.contains("accord.toml:3:12"), "{bad}: {err}");
+            assert!(err.contains("BCP 47"), "{bad}: {err}");
+        }
+    }
+
+    #[test]
+    fn cname_must_be_a_host_name() {
+        let site =
+            |c: &str| format!("title = \"T\"\nbase_url = \"https://x.org/\"\ncname = \"{c}\"\n");
+        assert_eq!(
+            parse(&site("Briefs.Example.org")).unwrap().cname.as_deref(),
+            Some("briefs.example.org")
+        );
+        assert_eq!(parse(&site(" ")).unwrap().cname, None);
+        for bad in [
+            "x.org\\n<script>",
+            "https://x.org",
+            "x.org/path",
+            "x.org:8080",
+            "localhost",
+            "-x.org",
+        ] {
+            let err = parse(&site(bad)).unwrap_err().to_string();
+            assert!(err.contains("accord.toml:3:9"), "{bad}: {err}");
+            assert!(err.contains("must be a host name"), "{bad}: {err}");
+        }
+    }
+
+    #[test]
+    fn status_errors_point_at_the_id() {
+        let err = parse(
+            "title = \"T\"\nbase_url = \"https://x.org/\"\n[[statuses]]\nid = \"kept\"\nlabel = \"K\"\n[[statuses]]\nlabel = \"Bad\"\nid = \"not ok\"\n[[statuses]]\nid = \"kept\"\nlabel = \"Again\"\n",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("accord.toml:8:6"), "{err}");
+        assert!(err.contains("accord.toml:10:6"), "{err}");
+        assert!(err.contains("first defined here"), "{err}");
     }
 }

@@ -12,8 +12,11 @@
 //! static/**                 copied to the output as is
 //! ```
 
+mod boundary;
 pub mod frontmatter;
 pub mod raw;
+
+pub use boundary::Boundary;
 
 use std::path::{Path, PathBuf};
 
@@ -35,6 +38,8 @@ pub struct Sources {
     pub templates: Vec<SourceFile>,
     /// Files under `static/`: path relative to `static/`, and where it is on disk.
     pub static_files: Vec<StaticFile>,
+    /// Where the site's files may be (see [`Boundary`]); kept so a rebuild checks the same.
+    pub boundary: Boundary,
 }
 
 /// A file to copy to the output unchanged.
@@ -42,6 +47,8 @@ pub struct Sources {
 pub struct StaticFile {
     /// Relative to `static/`, with `/` separators; also its path in the output.
     pub rel: String,
+    /// Where it is on disk: for a symbolic link, the file it points to, checked against the
+    /// [`Boundary`] (so a link swapped later cannot redirect the copy).
     pub disk: PathBuf,
 }
 
@@ -57,13 +64,25 @@ pub fn load(root: &Path) -> Result<Sources, Diagnostics> {
         .with_help("run `accord init DIR` to create one, or pass `--root DIR`")
         .into());
     }
-    let config = read_source(root, &config_path, CONFIG_FILE.into(), &mut errors);
-    let briefs = by_path(read_markdown(root, "content/briefs", true, &mut errors));
-    let parties = by_path(read_markdown(root, "content/parties", false, &mut errors));
-    let topics = by_path(read_markdown(root, "content/topics", false, &mut errors));
-    let people = by_path(read_markdown(root, "content/people", false, &mut errors));
-    let templates = by_path(read_templates(root, &mut errors));
-    let mut static_files = list_static(root, &mut errors);
+    let boundary = Boundary::of_site(root)?;
+    let config = match boundary.resolve(CONFIG_FILE)? {
+        Some(disk) => read_source(root, &disk, CONFIG_FILE.into(), &mut errors),
+        None => read_source(root, &config_path, CONFIG_FILE.into(), &mut errors),
+    };
+    let boundary = match &config {
+        Some(config) => boundary.allowing(&crate::config::allow_outside(&config.text)),
+        None => boundary,
+    };
+    let walk = Walk {
+        root,
+        boundary: &boundary,
+    };
+    let briefs = by_path(walk.read_markdown("content/briefs", true, &mut errors));
+    let parties = by_path(walk.read_markdown("content/parties", false, &mut errors));
+    let topics = by_path(walk.read_markdown("content/topics", false, &mut errors));
+    let people = by_path(walk.read_markdown("content/people", false, &mut errors));
+    let templates = by_path(walk.read_templates(&mut errors));
+    let mut static_files = walk.list_static(&mut errors);
     static_files.sort_by(|a, b| a.rel.cmp(&b.rel));
     errors.into_result(())?;
     Ok(Sources {
@@ -75,6 +94,7 @@ pub fn load(root: &Path) -> Result<Sources, Diagnostics> {
         people,
         templates,
         static_files,
+        boundary,
     })
 }
 
@@ -125,8 +145,18 @@ impl Sources {
         let mut errors = Diagnostics::new();
         for rel in paths {
             let Some(kind) = kind_of(rel) else { continue };
-            let disk = self.root.join(rel);
-            let exists = disk.is_file();
+            // A file that is gone, or that now leads outside the site, is dropped below.
+            let (disk, exists) = match self.boundary.resolve(rel) {
+                Ok(Some(disk)) => {
+                    let exists = disk.is_file();
+                    (disk, exists)
+                }
+                Ok(None) => (self.root.join(rel), false),
+                Err(outside) => {
+                    errors.push(outside);
+                    (self.root.join(rel), false)
+                }
+            };
             match kind {
                 SourceKind::Config => {
                     if let Some(f) = read_source(&self.root, &disk, rel.clone(), &mut errors) {
@@ -215,84 +245,114 @@ pub fn is_ignored_name(name: &str) -> bool {
         || name == "4913"
 }
 
-fn read_markdown(
-    root: &Path,
-    dir: &str,
-    recursive: bool,
-    errors: &mut Diagnostics,
-) -> Vec<SourceFile> {
-    let files = walk(root, dir, if recursive { usize::MAX } else { 1 }, errors);
-    files
-        .into_iter()
-        .filter(|(rel, _)| rel.ends_with(".md"))
-        .filter_map(|(rel, disk)| read_source(root, &disk, format!("{dir}/{rel}"), errors))
-        .collect()
-}
-
 /// Sort by path, the order [`Sources::refresh`] keeps.
 fn by_path(mut files: Vec<SourceFile>) -> Vec<SourceFile> {
     files.sort_by(|a, b| a.path.cmp(&b.path));
     files
 }
 
-fn read_templates(root: &Path, errors: &mut Diagnostics) -> Vec<SourceFile> {
-    walk(root, "templates", usize::MAX, errors)
-        .into_iter()
-        .filter_map(|(rel, disk)| {
-            let file = read_source(root, &disk, format!("templates/{rel}"), errors)?;
-            // Templates are named by their path inside templates/, as Tera sees them.
-            Some(SourceFile::new(rel, file.text))
-        })
-        .collect()
+/// A walk of the site's folders, within its [`Boundary`].
+struct Walk<'a> {
+    root: &'a Path,
+    boundary: &'a Boundary,
 }
 
-fn list_static(root: &Path, errors: &mut Diagnostics) -> Vec<StaticFile> {
-    walk(root, "static", usize::MAX, errors)
-        .into_iter()
-        .map(|(rel, disk)| StaticFile { rel, disk })
-        .collect()
-}
-
-/// Files under `root/dir` (sorted, so builds are deterministic), skipping ignored names.
-fn walk(
-    root: &Path,
-    dir: &str,
-    max_depth: usize,
-    errors: &mut Diagnostics,
-) -> Vec<(String, PathBuf)> {
-    let base = root.join(dir);
-    if !base.is_dir() {
-        return Vec::new();
+impl Walk<'_> {
+    fn read_markdown(
+        &self,
+        dir: &str,
+        recursive: bool,
+        errors: &mut Diagnostics,
+    ) -> Vec<SourceFile> {
+        let files = self.files(dir, if recursive { usize::MAX } else { 1 }, errors);
+        files
+            .into_iter()
+            .filter(|(rel, _)| rel.ends_with(".md"))
+            .filter_map(|(rel, disk)| read_source(self.root, &disk, format!("{dir}/{rel}"), errors))
+            .collect()
     }
-    let mut out = Vec::new();
-    // Symbolic links are followed (walkdir stops at loops), as a rebuild reads them too.
-    let walker = WalkDir::new(&base)
-        .follow_links(true)
-        .max_depth(max_depth)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()));
-    for entry in walker {
-        match entry {
-            Ok(e) if e.file_type().is_file() => {
-                let rel = e
-                    .path()
-                    .strip_prefix(&base)
-                    .unwrap_or(e.path())
-                    .components()
-                    .map(|c| c.as_os_str().to_string_lossy())
-                    .collect::<Vec<_>>()
-                    .join("/");
-                out.push((rel, e.path().to_path_buf()));
+
+    fn read_templates(&self, errors: &mut Diagnostics) -> Vec<SourceFile> {
+        self.files("templates", usize::MAX, errors)
+            .into_iter()
+            .filter_map(|(rel, disk)| {
+                let file = read_source(self.root, &disk, format!("templates/{rel}"), errors)?;
+                // Templates are named by their path inside templates/, as Tera sees them.
+                Some(SourceFile::new(rel, file.text))
+            })
+            .collect()
+    }
+
+    fn list_static(&self, errors: &mut Diagnostics) -> Vec<StaticFile> {
+        self.files("static", usize::MAX, errors)
+            .into_iter()
+            .map(|(rel, disk)| StaticFile { rel, disk })
+            .collect()
+    }
+
+    /// Files under `root/dir` (sorted, so builds are deterministic), skipping ignored names:
+    /// their path relative to `dir`, and where to read them. Symbolic links are followed
+    /// (walkdir stops at loops), as a rebuild reads them too, but not out of the boundary.
+    fn files(
+        &self,
+        dir: &str,
+        max_depth: usize,
+        errors: &mut Diagnostics,
+    ) -> Vec<(String, PathBuf)> {
+        let base = match self.boundary.resolve(dir) {
+            Ok(Some(base)) if base.is_dir() => base,
+            Ok(_) => return Vec::new(),
+            Err(outside) => {
+                errors.push(outside);
+                return Vec::new();
             }
-            Ok(_) => {}
-            Err(e) => errors.push(Diagnostic::in_file(
-                e.path().map_or_else(|| base.clone(), Path::to_path_buf),
-                format!("cannot read: {e}"),
-            )),
+        };
+        let mut out = Vec::new();
+        let mut walker = WalkDir::new(&base)
+            .follow_links(true)
+            .max_depth(max_depth)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()));
+        while let Some(entry) = walker.next() {
+            let e = match entry {
+                Ok(e) => e,
+                Err(e) => {
+                    errors.push(Diagnostic::in_file(
+                        e.path().map_or_else(|| base.clone(), Path::to_path_buf),
+                        format!("cannot read: {e}"),
+                    ));
+                    continue;
+                }
+            };
+            let rel = e
+                .path()
+                .strip_prefix(&base)
+                .unwrap_or(e.path())
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
+            let shown = format!("{dir}/{rel}");
+            let disk = match self
+                .boundary
+                .check_walked(&shown, e.path(), e.path_is_symlink())
+            {
+                Ok(disk) => disk,
+                Err(refused) => {
+                    errors.push(refused);
+                    if e.file_type().is_dir() {
+                        walker.skip_current_dir();
+                    }
+                    continue;
+                }
+            };
+            if e.file_type().is_file() {
+                out.push((rel, disk));
+            }
         }
+        out
     }
-    out
 }
 
 fn read_source(

@@ -473,14 +473,28 @@ fn commitments_csv(
     out
 }
 
-/// One CSV record, quoted as needed, with its line end.
+/// One CSV record, quoted as needed, with its line end. Every cell goes through
+/// [`spreadsheet_safe`].
 fn csv_line(fields: [String; 13]) -> Line {
     let mut w = csv::Writer::from_writer(Vec::new());
     // Writing to memory cannot fail; a failure would leave the row empty, not a panic.
-    let _ = w.write_record(&fields);
+    for field in &fields {
+        let _ = w.write_field(spreadsheet_safe(field).as_bytes());
+    }
+    let _ = w.write_record(None::<&[u8]>);
     w.into_inner()
         .map(|bytes| String::from_utf8_lossy(&bytes).into())
         .unwrap_or_else(|_| "".into())
+}
+
+/// A cell a spreadsheet will not run as a formula (OWASP's "CSV injection"): one that starts
+/// with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading `'`, which spreadsheets
+/// hide and which keeps the rest as text.
+fn spreadsheet_safe(cell: &str) -> std::borrow::Cow<'_, str> {
+    match cell.as_bytes().first() {
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => format!("'{cell}").into(),
+        _ => cell.into(),
+    }
 }
 
 #[derive(Serialize)]

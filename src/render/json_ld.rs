@@ -77,7 +77,21 @@ fn party_json_ld(p: &Party, urls: &crate::urls::Urls) -> serde_json::Value {
     ld
 }
 
-/// JSON that can sit inside a `<script>` element: `</` cannot close it early.
+/// JSON that can sit inside a `<script>` element. `<`, `>` and `&` become `\u` escapes, so no
+/// `</script>` or `<!--` (which would make the rest of the page script) can appear, and U+2028
+/// and U+2029 too, which older JavaScript parsers take as line ends. The JSON means the same.
 fn script_safe(v: &serde_json::Value) -> String {
-    v.to_string().replace("</", "<\\/")
+    let json = v.to_string();
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            c => out.push(c),
+        }
+    }
+    out
 }

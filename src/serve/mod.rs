@@ -22,6 +22,7 @@ pub use http::{Target, content_type, resolve};
 pub use reload::Signal;
 
 use crate::build::BuildOptions;
+use crate::content::{self, Boundary};
 use crate::diagnostics::Diagnostics;
 use crate::error::Error;
 use crate::output::Output;
@@ -69,8 +70,9 @@ pub struct Shared {
     instance: String,
     /// Set on Ctrl-C, before the event streams are told to end.
     stopping: AtomicBool,
-    /// The canonical `static/` directory: copied files are served only from inside it.
-    static_dir: PathBuf,
+    /// Where copied files may be read from: the site and the folders of `allow_outside`, as
+    /// for `build` (checked again per request, for a link swapped after the build).
+    boundary: Boundary,
     /// The search bundle, built in the background after the pages (see [`spawn_indexer`]).
     search: RwLock<Arc<Output>>,
 }
@@ -98,15 +100,28 @@ impl Shared {
         *guard = Arc::new(served);
     }
 
-    /// A static file's bytes, if it is still inside `static/` (a symlink swapped in later that
+    /// A static file's bytes, if it is still inside the site (a symlink swapped in later that
     /// points elsewhere is refused).
     async fn read_static(&self, disk: &Path) -> Option<Vec<u8>> {
         let real = tokio::fs::canonicalize(disk).await.ok()?;
-        if !real.starts_with(&self.static_dir) {
+        if !self.boundary.admits(&real) {
             return None;
         }
         tokio::fs::read(real).await.ok()
     }
+}
+
+/// The site's [`Boundary`], with the `allow_outside` that `accord.toml` gives when serving
+/// starts.
+fn serve_boundary(root: &Path) -> Result<Boundary, Error> {
+    let boundary = Boundary::of_site(root).map_err(|d| Error::Refused {
+        message: d.to_string(),
+        help: "check that the site folder is readable".into(),
+    })?;
+    let allowed = content::read_config(root)
+        .map(|c| crate::config::allow_outside(&c.text))
+        .unwrap_or_default();
+    Ok(boundary.allowing(&allowed))
 }
 
 /// Run the preview server until Ctrl-C.
@@ -149,8 +164,7 @@ pub fn serve(options: ServeOptions) -> Result<(), Error> {
         signals,
         instance: instance_id(),
         stopping: AtomicBool::new(false),
-        static_dir: std::fs::canonicalize(root.join("static"))
-            .unwrap_or_else(|_| root.join("static")),
+        boundary: serve_boundary(&root)?,
         search: RwLock::new(Arc::new(Output::new())),
     });
     let indexer = spawn_indexer(shared.clone());

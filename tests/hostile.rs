@@ -1,0 +1,184 @@
+//! Hostile and careless input (issue "Hostile input"): each numbered hole the red-team found,
+//! shut by a test that failed before its fix.
+
+mod common;
+
+use std::fs;
+
+use common::{CONFIG, Site};
+
+fn with_config(extra: &str) -> Site {
+    let site = Site::new();
+    site.write("accord.toml", &format!("{extra}\n{CONFIG}"));
+    site.brief(
+        "kl",
+        "title: Kuala Lumpur\ndate: 2025-07-11\nparties: [us, jp]",
+        "Body.",
+    );
+    site
+}
+
+/// Item 1: `language` names files of the search index: a path is refused, and so is a long word
+/// that made Pagefind panic.
+#[test]
+fn language_must_be_a_language_tag() {
+    let outside = tempfile::tempdir().unwrap();
+    let escape = format!("{}/zz", outside.path().display());
+    let long = "a".repeat(40);
+    for language in [format!("../../../../..{escape}"), long] {
+        let site = with_config(&format!("language = \"{language}\""));
+        let err = site.build_fails();
+        assert!(err.contains("accord.toml:1:12"), "{err}");
+        assert!(err.contains("BCP 47 language tag"), "{err}");
+        assert!(!site.path("public").exists());
+        let written: Vec<_> = fs::read_dir(outside.path()).unwrap().collect();
+        assert!(written.is_empty(), "wrote outside the output: {written:?}");
+    }
+    // A well-formed tag in any case is kept in its canonical form.
+    let site = with_config("language = \"EN-gb\"");
+    site.build();
+    assert_eq!(
+        site.html("public/index.html").attrs("html", "lang"),
+        ["en-GB"]
+    );
+}
+
+/// Item 2: A symbolic link out of the site is not published by `build` or passed by `check`,
+/// unless `allow_outside` names its folder.
+#[cfg(unix)]
+#[test]
+fn links_out_of_the_site_are_refused_unless_allowed() {
+    use std::os::unix::fs::symlink;
+    let secrets = tempfile::tempdir().unwrap();
+    fs::write(secrets.path().join("env.txt"), "TOKEN=hunter2").unwrap();
+    let site = with_config("");
+    fs::create_dir_all(site.path("static")).unwrap();
+    symlink(secrets.path().join("env.txt"), site.path("static/env.txt")).unwrap();
+    symlink("/proc/self/environ", site.path("static/environ")).unwrap();
+    symlink(secrets.path(), site.path("static/shared")).unwrap();
+    for command in ["build", "check"] {
+        let r = site.run(&[command]);
+        assert_eq!(r.code, Some(1), "{command}: {}", r.stderr);
+        for link in ["static/env.txt", "static/environ", "static/shared"] {
+            assert!(
+                r.stderr.contains(&format!("--> {link}\n")),
+                "{command} {link}: {}",
+                r.stderr
+            );
+        }
+        assert_eq!(
+            r.stderr.matches("outside the site").count(),
+            3,
+            "{}",
+            r.stderr
+        );
+        assert!(r.stderr.contains("allow_outside"), "{}", r.stderr);
+    }
+    assert!(!site.path("public").exists());
+
+    // A brief linked from outside is refused the same way.
+    fs::remove_file(site.path("static/environ")).unwrap();
+    fs::write(
+        secrets.path().join("b.md"),
+        "---\ntitle: B\ndate: 2025-07-12\n---\n",
+    )
+    .unwrap();
+    symlink(
+        secrets.path().join("b.md"),
+        site.path("content/briefs/b.md"),
+    )
+    .unwrap();
+    let err = site.build_fails();
+    assert!(err.contains("outside the site"), "{err}");
+    assert!(err.contains("--> content/briefs/b.md\n"), "{err}");
+
+    // Allowed on purpose, the same links build.
+    let allowed = secrets.path().display().to_string();
+    site.write(
+        "accord.toml",
+        &format!("allow_outside = [\"{allowed}\"]\n{CONFIG}"),
+    );
+    site.build();
+    assert_eq!(site.read("public/env.txt"), "TOKEN=hunter2");
+    assert_eq!(site.read("public/shared/env.txt"), "TOKEN=hunter2");
+    assert!(site.path("public/briefs/b/index.html").exists());
+
+    // A link inside the site is fine without it.
+    let site = with_config("");
+    site.write("notes/readme.txt", "inside");
+    fs::create_dir_all(site.path("static")).unwrap();
+    symlink(
+        site.path("notes/readme.txt"),
+        site.path("static/readme.txt"),
+    )
+    .unwrap();
+    site.build();
+    assert_eq!(site.read("public/readme.txt"), "inside");
+}
+
+/// Item 3: JSON-LD inside `<script>`: no `<!--`, `</script>` or U+2028 survives as such, and the
+/// JSON still says what the title said.
+#[test]
+fn json_ld_cannot_end_its_script() {
+    let site = Site::new();
+    let title = "<!--<script> a </script> & \u{2028}b";
+    site.brief(
+        "kl",
+        &format!(
+            "title: \"{}\"\ndate: 2025-07-11\nparties: [us]",
+            title.replace('\u{2028}', "\\u2028")
+        ),
+        "Body.",
+    );
+    site.build();
+    let html = site.read("public/briefs/kl/index.html");
+    let start = html.find("<script type=\"application/ld+json\">").unwrap();
+    let json = &html[start..];
+    let json = &json[json.find('>').unwrap() + 1..json.find("</script>").unwrap()];
+    for raw in ["<", ">", "&", "\u{2028}"] {
+        assert!(!json.contains(raw), "{raw:?} in {json}");
+    }
+    let value: serde_json::Value = serde_json::from_str(json).unwrap();
+    assert_eq!(value["headline"], title);
+    // The page after the script is still a page: its heading parses as HTML.
+    let h1 = site.html("public/briefs/kl/index.html").text("h1");
+    assert!(h1.starts_with("<!--<script> a </script> &"), "{h1}");
+}
+
+/// Item 4: A cell a spreadsheet would run as a formula starts with `'`.
+#[test]
+fn csv_cells_cannot_be_formulas() {
+    let site = Site::new();
+    site.party("eq", "name: \"=HYPERLINK(\\\"http://x\\\")\"");
+    site.brief(
+        "kl",
+        "title: KL\ndate: 2025-07-11\nparties: [us]\ncommitments:\n  - id: c1\n    text: \"=1+1\"\n    by: [us]\n  - id: c2\n    text: \"@SUM(A1)\"\n    by: [us]\n  - id: c3\n    text: \"-2+3\"\n    by: [us]\n  - id: c4\n    text: \"+cmd|' /C calc'!A0\"\n    by: [us]\n  - id: c5\n    text: Plain text\n    by: [us]",
+        "",
+    );
+    site.build();
+    let csv = site.read("public/data/commitments/1.csv");
+    let mut rows = csv::Reader::from_reader(csv.as_bytes());
+    let texts: Vec<String> = rows.records().map(|r| r.unwrap()[1].to_string()).collect();
+    assert_eq!(
+        texts,
+        [
+            "'=1+1",
+            "'@SUM(A1)",
+            "'-2+3",
+            "'+cmd|' /C calc'!A0",
+            "Plain text"
+        ]
+    );
+}
+
+/// Item 6: `cname` is a host name, or the build stops.
+#[test]
+fn cname_is_a_host_name() {
+    let site = with_config("cname = \"x.org\\n<script>\"");
+    let err = site.build_fails();
+    assert!(err.contains("accord.toml:1:9"), "{err}");
+    assert!(err.contains("`cname` must be a host name"), "{err}");
+    let site = with_config("cname = \"Briefs.Example.org\"");
+    site.build();
+    assert_eq!(site.read("public/CNAME"), "briefs.example.org\n");
+}
