@@ -32,6 +32,8 @@ pub struct Config {
     /// Folders outside the site root that its files may link into (see
     /// [`crate::content::Boundary`], which reads them with [`allow_outside`] before loading).
     pub allow_outside: Vec<String>,
+    /// How Markdown bodies are read (`[markdown]`).
+    pub markdown: crate::markdown::Flavor,
 }
 
 /// One value of the commitment status vocabulary.
@@ -96,6 +98,22 @@ struct RawConfig {
     cname: Option<toml::Spanned<String>>,
     #[serde(default)]
     allow_outside: Vec<String>,
+    #[serde(default)]
+    markdown: MarkdownOptions,
+}
+
+/// `[markdown]`: how bodies are read.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+struct MarkdownOptions {
+    /// Publish raw HTML as written (authors are trusted); `false` shows it as text.
+    raw_html: bool,
+}
+
+impl Default for MarkdownOptions {
+    fn default() -> Self {
+        MarkdownOptions { raw_html: true }
+    }
 }
 
 /// A status as written, with where its id is.
@@ -119,6 +137,7 @@ const CONFIG_FIELDS: &[&str] = &[
     "extra",
     "cname",
     "allow_outside",
+    "markdown",
 ];
 
 fn default_language() -> toml::Spanned<String> {
@@ -175,6 +194,7 @@ impl Config {
             extra,
             cname,
             allow_outside,
+            markdown,
         } = raw;
         let mut errors = Diagnostics::new();
         let base_url = match parse_base_url(base_url.get_ref()) {
@@ -260,6 +280,9 @@ impl Config {
             extra: serde_json::Value::Object(extra.into_iter().collect()),
             cname,
             allow_outside,
+            markdown: crate::markdown::Flavor {
+                raw_html: markdown.raw_html,
+            },
         })
     }
 

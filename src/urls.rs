@@ -160,9 +160,66 @@ pub fn output_file(site_path: &str) -> String {
     }
 }
 
+/// The scheme of a link as a browser reads it, lowercased (`https` of `https://x`, and
+/// `javascript` of ` Java\tScript:x`: browsers ignore leading spaces and control characters
+/// and drop tabs and newlines anywhere). `None` for a relative link.
+pub fn link_scheme(link: &str) -> Option<String> {
+    let cleaned: String = link
+        .trim_start_matches(|c: char| c <= ' ')
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .collect();
+    let end = cleaned.find([':', '/', '?', '#'])?;
+    let scheme = &cleaned[..end];
+    let valid = cleaned[end..].starts_with(':')
+        && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    valid.then(|| scheme.to_ascii_lowercase())
+}
+
+/// A link that would run script or open a document made of the link itself (`javascript:`,
+/// `vbscript:`, `data:`): refused wherever a site's author writes a link.
+pub fn is_script_link(link: &str) -> bool {
+    matches!(
+        link_scheme(link).as_deref(),
+        Some("javascript" | "vbscript" | "data")
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn link_schemes_are_read_as_a_browser_reads_them() {
+        assert_eq!(link_scheme("https://x.org").as_deref(), Some("https"));
+        assert_eq!(
+            link_scheme(" \u{1}Java\tScr\nipt:alert(1)").as_deref(),
+            Some("javascript")
+        );
+        assert_eq!(link_scheme("../kl/"), None);
+        assert_eq!(link_scheme("a/b:c"), None);
+        assert_eq!(link_scheme("#x:y"), None);
+        for bad in [
+            "javascript:x",
+            "VBScript:x",
+            "data:text/html,<b>",
+            "jav\rascript:x",
+        ] {
+            assert!(is_script_link(bad), "{bad}");
+        }
+        for good in [
+            "https://x.org",
+            "mailto:a@b.org",
+            "/briefs/",
+            "javascript.html",
+            "#data:x",
+        ] {
+            assert!(!is_script_link(good), "{good}");
+        }
+    }
 
     fn urls(base: &str) -> Urls {
         Urls::new(&Url::parse(base).unwrap())

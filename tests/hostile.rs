@@ -182,3 +182,67 @@ fn cname_is_a_host_name() {
     site.build();
     assert_eq!(site.read("public/CNAME"), "briefs.example.org\n");
 }
+
+/// Item 5: raw HTML is on by default and can be turned off; a `javascript:` link in a body is
+/// an error at its place in either mode.
+#[test]
+fn script_links_in_bodies_are_errors_and_raw_html_can_be_off() {
+    let site = Site::new();
+    site.brief(
+        "kl",
+        "title: KL\ndate: 2025-07-11\nparties: [us]",
+        "Intro.\n\nSee [the note](javascript:alert(document.cookie)).\n",
+    );
+    let err = site.build_fails();
+    assert!(err.contains("content/briefs/kl.md:8:5"), "{err}");
+    assert!(err.contains("links may not run script"), "{err}");
+
+    site.brief(
+        "kl",
+        "title: KL\ndate: 2025-07-11\nparties: [us]",
+        "<aside class=\"note\">Raw</aside>\n",
+    );
+    site.build();
+    let page = site.html("public/briefs/kl/index.html");
+    assert_eq!(page.count("aside.note"), 1);
+
+    site.write(
+        "accord.toml",
+        &format!("{CONFIG}[markdown]\nraw_html = false\n"),
+    );
+    site.build();
+    let page = site.html("public/briefs/kl/index.html");
+    assert_eq!(page.count("aside.note"), 0);
+    assert!(
+        page.text("main")
+            .contains("<aside class=\"note\">Raw</aside>")
+    );
+}
+
+/// Item 11: labels with Markdown link, an unknown one is an error, a labelled reference fits
+/// in a table with `\|`, an unclosed one is an error, and alt text holds no markup.
+#[test]
+fn references_with_markup_tables_and_images() {
+    let site = Site::new();
+    site.brief(
+        "kl",
+        "title: KL\ndate: 2025-07-11\nparties: [us, jp]",
+        "Met [[jp|*Japan*]].\n\n| who | note |\n|---|---|\n| [[jp\\|Nippon]] | host |\n\n![[[jp]] flag](flag.png)\n",
+    );
+    site.build();
+    let page = site.html("public/briefs/kl/index.html");
+    assert_eq!(page.texts("a.ref-party em"), ["Japan"]);
+    assert_eq!(page.texts("td a.ref-party"), ["Nippon"]);
+    assert_eq!(page.attrs("img[src='flag.png']", "alt"), ["Japan flag"]);
+
+    site.brief(
+        "kl",
+        "title: KL\ndate: 2025-07-11\nparties: [us, jp]",
+        "Met [[nosuch|the *new* party]].\n\n| who | note |\n|---|---|\n| [[jp|Nippon]] | host |\n",
+    );
+    let err = site.build_fails();
+    assert!(err.contains("content/briefs/kl.md:6:5"), "{err}");
+    assert!(err.contains("unknown party `nosuch`"), "{err}");
+    assert!(err.contains("content/briefs/kl.md:10:3"), "{err}");
+    assert!(err.contains("`[[` without its `]]`"), "{err}");
+}

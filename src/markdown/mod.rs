@@ -10,7 +10,7 @@ use serde::Serialize;
 
 mod refs;
 
-use refs::{Refs, heading_text, merge_text};
+use refs::{Mode, heading_text, merge_text};
 
 /// Turns the target of a `[[...]]` reference into a link, or says why it cannot.
 pub trait LinkResolver {
@@ -47,7 +47,8 @@ pub struct Rendered {
     pub words: usize,
 }
 
-/// A `[[...]]` reference that did not resolve, at a byte range of the rendered text.
+/// A `[[...]]` reference that did not resolve, or a link that is refused, at a byte range of
+/// the rendered text.
 pub struct BadReference {
     pub range: Range<usize>,
     pub error: LinkError,
@@ -63,13 +64,61 @@ pub fn options() -> Options {
         | Options::ENABLE_HEADING_ATTRIBUTES
 }
 
-/// Render `source`. Bad references are returned with their ranges in `source`; the rest of
-/// the document still renders so every problem is reported at once.
-pub fn render(source: &str, resolver: &dyn LinkResolver) -> Result<Rendered, Vec<BadReference>> {
-    let mut events = merge_text(Parser::new_ext(source, options()).into_offset_iter());
+/// How bodies are read, from `[markdown]` in `accord.toml`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Flavor {
+    /// Raw HTML in Markdown is published as written (authors are trusted); when off, it is
+    /// shown as text.
+    pub raw_html: bool,
+}
+
+impl Default for Flavor {
+    fn default() -> Self {
+        Flavor { raw_html: true }
+    }
+}
+
+/// The parser's events for `source`, text runs joined (see [`refs::merge_text`]), raw HTML
+/// made text unless the flavor allows it, and footnote labels given a prefix (`fn-`) so that
+/// `[^main]` cannot take an id the page uses.
+fn parse(source: &str, flavor: Flavor) -> Vec<(Event<'_>, Range<usize>)> {
+    let events =
+        Parser::new_ext(source, options())
+            .into_offset_iter()
+            .map(move |(event, range)| {
+                let event = match event {
+                    Event::Html(html) | Event::InlineHtml(html) if !flavor.raw_html => {
+                        Event::Text(html)
+                    }
+                    Event::FootnoteReference(label) => {
+                        Event::FootnoteReference(format!("fn-{label}").into())
+                    }
+                    Event::Start(Tag::FootnoteDefinition(label)) => {
+                        Event::Start(Tag::FootnoteDefinition(format!("fn-{label}").into()))
+                    }
+                    other => other,
+                };
+                (event, range)
+            });
+    merge_text(events)
+}
+
+/// Render `source`. Bad references and refused links are returned with their ranges in
+/// `source`; the rest of the document still renders so every problem is reported at once.
+pub fn render(
+    source: &str,
+    resolver: &dyn LinkResolver,
+    flavor: Flavor,
+) -> Result<Rendered, Vec<BadReference>> {
+    let (mut events, mut bad) = refs::replace(parse(source, flavor), source, resolver, Mode::Links);
+    bad.extend(refused_links(&events));
+    if !bad.is_empty() {
+        bad.sort_by_key(|b| b.range.start);
+        return Err(bad);
+    }
     let shift = heading_shift(&events);
-    let mut refs = Refs::new(resolver, false, events.len());
     let mut headings = Headings::new(&events);
+    let mut out = Vec::with_capacity(events.len());
     let mut words = 0;
     let mut in_word = false;
     let mut in_code = false;
@@ -81,17 +130,15 @@ pub fn render(source: &str, resolver: &dyn LinkResolver) -> Result<Rendered, Vec
                     .iter()
                     .position(|(e, _)| matches!(e, Event::End(TagEnd::Heading(_))))
                     .map_or(events.len(), |p| i + p);
-                let title = heading_text(&events[i + 1..end], resolver);
+                let title = heading_text(&events[i + 1..end]);
                 words += title.split_whitespace().count();
                 let level = shifted(*level, shift);
                 let id = headings.add(level, id.as_deref(), &title);
-                refs.out.push(Event::Html(
+                out.push(Event::Html(
                     format!("<h{level} id=\"{}\">", escape_attr(&id)).into(),
                 ));
-                for (e, r) in &mut events[i + 1..end] {
-                    refs.push(take(e), r, source);
-                }
-                refs.out.push(Event::Html(
+                out.extend(events[i + 1..end].iter_mut().map(|(e, _)| take(e)));
+                out.push(Event::Html(
                     format!(
                         "<a class=\"heading-anchor\" href=\"#{id}\" aria-label=\"Link to the section “{}”\">#</a></h{level}>\n",
                         escape_attr(&title),
@@ -107,19 +154,11 @@ pub fn render(source: &str, resolver: &dyn LinkResolver) -> Result<Rendered, Vec
             Event::Text(t) if !in_code => words += count_words(t, &mut in_word),
             _ => in_word = false,
         }
-        let (event, range) = &mut events[i];
-        if in_code {
-            refs.out.push(take(event));
-        } else {
-            refs.push(take(event), range, source);
-        }
+        out.push(take(&mut events[i].0));
         i += 1;
     }
-    if !refs.bad.is_empty() {
-        return Err(refs.bad);
-    }
     let mut html = String::with_capacity(source.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut html, refs.out.into_iter());
+    pulldown_cmark::html::push_html(&mut html, out.into_iter());
     Ok(Rendered {
         html,
         toc: headings.into_toc(),
@@ -127,19 +166,48 @@ pub fn render(source: &str, resolver: &dyn LinkResolver) -> Result<Rendered, Vec
     })
 }
 
+/// Links and images whose target would run script or embed a document (see
+/// [`crate::urls::is_script_link`]): an error whatever the flavor.
+fn refused_links(events: &[(Event, Range<usize>)]) -> Vec<BadReference> {
+    events
+        .iter()
+        .filter_map(|(event, range)| match event {
+            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. })
+                if crate::urls::is_script_link(dest_url) =>
+            {
+                Some(BadReference {
+                    range: range.clone(),
+                    error: LinkError {
+                        message: format!(
+                            "a link to `{}`: links may not run script or embed data",
+                            dest_url.escape_debug()
+                        ),
+                        help: Some(
+                            "link to a web address (https://…), a page of the site, or a file in static/"
+                                .into(),
+                        ),
+                    },
+                })
+            }
+            _ => None,
+        })
+        .collect()
+}
+
 /// The text of `source` as a reader sees it, for the search index: references as their
 /// labels, a line break after each block, no markup. Cheaper than rendering and stripping
 /// the HTML, which doubled the time to make the search records.
-pub fn plain_text(source: &str, resolver: &dyn LinkResolver) -> Result<String, Vec<BadReference>> {
-    let mut refs = Refs::new(resolver, true, 0);
-    for (event, range) in merge_text(Parser::new_ext(source, options()).into_offset_iter()) {
-        refs.push(event, &range, source);
-    }
-    if !refs.bad.is_empty() {
-        return Err(refs.bad);
+pub fn plain_text(
+    source: &str,
+    resolver: &dyn LinkResolver,
+    flavor: Flavor,
+) -> Result<String, Vec<BadReference>> {
+    let (events, bad) = refs::replace(parse(source, flavor), source, resolver, Mode::Labels);
+    if !bad.is_empty() {
+        return Err(bad);
     }
     let mut text = String::with_capacity(source.len());
-    for event in refs.out {
+    for (event, _) in events {
         match event {
             Event::Text(t) | Event::Code(t) => text.push_str(&t),
             Event::SoftBreak | Event::HardBreak => text.push(' '),
@@ -342,9 +410,13 @@ mod tests {
 
     #[test]
     fn references_become_links() {
-        let r = render("Met with [[jp]] and [[jp|Tokyo]].", &Parties)
-            .ok()
-            .unwrap();
+        let r = render(
+            "Met with [[jp]] and [[jp|Tokyo]].",
+            &Parties,
+            Flavor::default(),
+        )
+        .ok()
+        .unwrap();
         assert!(
             r.html
                 .contains(r#"<a class="ref ref-party" href="/b/parties/jp/">Japan</a>"#),
@@ -359,6 +431,7 @@ mod tests {
         let r = render(
             "We don't \"know\" it.\n\nNon\u{a0}breaking *and* `code` here",
             &Parties,
+            Flavor::default(),
         )
         .ok()
         .unwrap();
@@ -375,30 +448,140 @@ mod tests {
     #[test]
     fn references_split_by_smart_punctuation_still_resolve() {
         let r = render(
-            "It's \"[[jp]]\" and [[jp|Japan's]] [not a ref] ]] [[",
+            "It's \"[[jp]]\" and [[jp|Japan's]] [not a ref] ]]",
             &Parties,
+            Flavor::default(),
         )
         .ok()
         .unwrap();
         assert_eq!(r.html.matches("ref-party").count(), 2, "{}", r.html);
-        assert!(r.html.contains("[not a ref] ]] [["), "{}", r.html);
+        assert!(r.html.contains("[not a ref] ]]"), "{}", r.html);
+    }
+
+    fn errors(src: &str) -> Vec<String> {
+        match render(src, &Parties, Flavor::default()) {
+            Ok(r) => panic!("expected errors, got {}", r.html),
+            Err(bad) => bad
+                .iter()
+                .map(|b| src[b.range.clone()].to_string())
+                .collect(),
+        }
+    }
+
+    fn html(src: &str) -> String {
+        match render(src, &Parties, Flavor::default()) {
+            Ok(r) => r.html,
+            Err(bad) => panic!(
+                "{:?}",
+                bad.iter().map(|b| &b.error.message).collect::<Vec<_>>()
+            ),
+        }
+    }
+
+    #[test]
+    fn every_double_bracket_resolves_or_is_an_error() {
+        // A label with Markdown in it: the link wraps the formatted label.
+        assert_eq!(
+            html("Met [[jp|*Japan*]] today."),
+            "<p>Met <a class=\"ref ref-party\" href=\"/b/parties/jp/\"><em>Japan</em></a> today.</p>\n"
+        );
+        assert_eq!(
+            html("[[jp|the **new** partner]]"),
+            "<p><a class=\"ref ref-party\" href=\"/b/parties/jp/\">the <strong>new</strong> partner</a></p>\n"
+        );
+        // Unknown targets are errors whether or not the label has markup.
+        assert_eq!(
+            errors("A [[nosuch|the *new* party]] b"),
+            ["[[nosuch|the *new* party]]"]
+        );
+        assert_eq!(
+            errors("[[nosuch]] and [[jpn|x]]"),
+            ["[[nosuch]]", "[[jpn|x]]"]
+        );
+        // An unclosed `[[` is an error, in prose and in a table whose bar split it.
+        assert_eq!(errors("Text [[ and more."), ["[[ and more."]);
+        let table = "| a | b |\n|---|---|\n| [[jp|Japan]] | x |\n";
+        assert_eq!(errors(table), ["[[jp"]);
+        // With the bar escaped, a labelled reference fits in a table.
+        let table = "| a | b |\n|---|---|\n| [[jp\\|Nippon]] | x |\n";
+        assert!(html(table).contains(">Nippon</a></td>"), "{}", html(table));
+        // In an image's alt text, a reference is its label: no markup in `alt`.
+        let img = html("![[[jp]] flag](flag.png)");
+        assert!(img.contains("alt=\"Japan flag\""), "{img}");
+        // Markup in the id, or a `]]` inside the label's markup, is an error, not a link.
+        assert_eq!(errors("[[*jp*]] x"), ["[[*jp*]]"]);
+        assert_eq!(errors("[[jp|*Japan]]* x"), ["[[jp|"]);
+        // In code it stays as written.
+        assert!(html("`[[` and `[[x]]`").contains("<code>[[</code>"));
+    }
+
+    #[test]
+    fn links_that_run_script_are_errors_in_any_flavor() {
+        for src in [
+            "[x](javascript:alert(1))",
+            "[x](<java\tscript:alert(1)>)",
+            "![x](data:image/svg+xml,<svg/>)",
+            "[x][r]\n\n[r]: VBScript:msgbox",
+            "<javascript:alert(1)>",
+        ] {
+            for raw_html in [true, false] {
+                assert!(
+                    render(src, &Parties, Flavor { raw_html }).is_err(),
+                    "{src} passed"
+                );
+            }
+        }
+        assert!(html("[x](https://x.org) [y](../kl/) [z](#a)").contains("href=\"../kl/\""));
+    }
+
+    #[test]
+    fn raw_html_can_be_turned_off() {
+        let src = "<div onclick=\"x()\">hi</div>\n\nand <b>bold</b>\n";
+        let on = render(src, &Parties, Flavor { raw_html: true })
+            .ok()
+            .unwrap()
+            .html;
+        assert!(on.contains("<div onclick"), "{on}");
+        let off = render(src, &Parties, Flavor { raw_html: false })
+            .ok()
+            .unwrap()
+            .html;
+        assert!(!off.contains("<div") && !off.contains("<b>"), "{off}");
+        assert!(
+            off.contains("&lt;div onclick=&quot;x()&quot;&gt;")
+                || off.contains("&lt;div onclick=\"x()\"&gt;"),
+            "{off}"
+        );
+        assert!(off.contains("&lt;b&gt;bold&lt;/b&gt;"), "{off}");
+    }
+
+    #[test]
+    fn footnotes_cannot_take_the_pages_ids() {
+        let out = html("Text[^main] and[^brief-title].\n\n[^main]: One.\n[^brief-title]: Two.\n");
+        for id in RESERVED_IDS {
+            assert!(!out.contains(&format!("id=\"{id}\"")), "{id} in {out}");
+        }
+        assert!(
+            out.contains("id=\"fn-main\"") && out.contains("href=\"#fn-main\""),
+            "{out}"
+        );
     }
 
     #[test]
     fn plain_text_has_the_words_and_labels_without_markup() {
         let src = "## Next *steps*\n\nTalks & [[jp]] [talks](https://x.org) `code`\nmore.\n\n| a | b |\n|---|---|\n| c | d |\n\n- one\n- two";
-        let text = plain_text(src, &Parties).ok().unwrap();
+        let text = plain_text(src, &Parties, Flavor::default()).ok().unwrap();
         assert_eq!(
             text,
             "Next steps\nTalks & Japan talks code more.\na b\nc d\none\ntwo\n"
         );
-        assert!(plain_text("Met [[jpn]].", &Parties).is_err());
+        assert!(plain_text("Met [[jpn]].", &Parties, Flavor::default()).is_err());
     }
 
     #[test]
     fn bad_reference_reports_its_range() {
         let src = "Para one.\n\nMet [[jpn]] today.";
-        let Err(bad) = render(src, &Parties) else {
+        let Err(bad) = render(src, &Parties, Flavor::default()) else {
             panic!("expected an error")
         };
         assert_eq!(bad.len(), 1);
@@ -407,9 +590,13 @@ mod tests {
 
     #[test]
     fn references_in_code_are_left_alone() {
-        let r = render("`[[nope]]`\n\n```\n[[nope]]\n```\n", &Parties)
-            .ok()
-            .unwrap();
+        let r = render(
+            "`[[nope]]`\n\n```\n[[nope]]\n```\n",
+            &Parties,
+            Flavor::default(),
+        )
+        .ok()
+        .unwrap();
         assert!(r.html.contains("[[nope]]"));
     }
 
@@ -418,6 +605,7 @@ mod tests {
         let r = render(
             "# Outcome\n\n## Defence\n\n## Defence\n\n# Next {#next-steps}\n",
             &Parties,
+            Flavor::default(),
         )
         .ok()
         .unwrap();
@@ -444,6 +632,7 @@ mod tests {
         let r = render(
             "See [[topic:us--jp|Japan's \"view\"]].\n\n[see [[jp]]](https://x.org)\n",
             &Any,
+            Flavor::default(),
         )
         .ok()
         .unwrap();
@@ -466,12 +655,13 @@ mod tests {
         let r = render(
             "## Main\n\n## Quote\n\n## With [[jp]]\n\nText[^quote].\n\n[^quote]: Note.\n",
             &Parties,
+            Flavor::default(),
         )
         .ok()
         .unwrap();
         assert_eq!(
             r.toc.iter().map(|h| h.id.as_str()).collect::<Vec<_>>(),
-            ["main-1", "quote-1", "with-japan"]
+            ["main-1", "quote", "with-japan"]
         );
         assert_eq!(r.toc[2].title, "With Japan");
     }
@@ -479,7 +669,7 @@ mod tests {
     #[test]
     fn many_equal_headings_stay_fast_and_unique() {
         let src = "## Same\n\n".repeat(5000);
-        let r = render(&src, &Parties).ok().unwrap();
+        let r = render(&src, &Parties, Flavor::default()).ok().unwrap();
         assert_eq!(r.toc.len(), 5000);
         assert_eq!(r.toc[4999].id, "same-4999");
     }
@@ -487,7 +677,7 @@ mod tests {
     #[test]
     fn extensions_are_on() {
         let src = "| a | b |\n|---|---|\n| 1 | 2 |\n\n~~old~~ \"quoted\"\n\n- [x] done\n\nNote[^1].\n\n[^1]: A footnote.\n";
-        let r = render(src, &Parties).ok().unwrap();
+        let r = render(src, &Parties, Flavor::default()).ok().unwrap();
         for needle in [
             "<table>",
             "<del>old</del>",

@@ -1,19 +1,24 @@
-//! `[[ref]]` references in Markdown: joining the text events they may be split across, and
-//! replacing each with a link (or its label) given by the caller's [`LinkResolver`].
+//! `[[ref]]` references in Markdown: finding them in the parser's events (a reference may be
+//! split across events, and its label may hold Markdown), and replacing each with a link, or
+//! its label, given by the caller's [`LinkResolver`]. Every `[[` either resolves or is
+//! reported: nothing is left as literal text by accident.
 
 use std::ops::Range;
 
 use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
 
-use super::{BadReference, LinkResolver, escape_attr, escape_text};
+use super::{BadReference, LinkError, LinkResolver, escape_attr};
 
-/// pulldown-cmark splits text at `[` and `]`; joining neighbours makes `[[id]]` one event.
-/// Only runs with a `[` are joined: smart punctuation splits text at every quote, and copying
-/// all of it was a tenth of the rendering time.
+type Events<'a> = Vec<(Event<'a>, Range<usize>)>;
+
+/// pulldown-cmark splits text at `[` and `]`; joining neighbours makes `[[id]]` (and the `]]`
+/// that closes a label with markup) one event. Only runs with a bracket are joined: smart
+/// punctuation splits text at every quote, and copying all of it was a tenth of the rendering
+/// time.
 pub(super) fn merge_text<'a>(
     events: impl Iterator<Item = (Event<'a>, Range<usize>)>,
-) -> Vec<(Event<'a>, Range<usize>)> {
-    let mut merged: Vec<(Event, Range<usize>)> = Vec::new();
+) -> Events<'a> {
+    let mut merged: Events = Vec::new();
     // Adjacent text is gathered here until something else comes.
     let mut run: Vec<(CowStr<'a>, Range<usize>)> = Vec::new();
     for (event, range) in events {
@@ -28,13 +33,10 @@ pub(super) fn merge_text<'a>(
     merged
 }
 
-fn push_text_run<'a>(
-    run: &mut Vec<(CowStr<'a>, Range<usize>)>,
-    merged: &mut Vec<(Event<'a>, Range<usize>)>,
-) {
+fn push_text_run<'a>(run: &mut Vec<(CowStr<'a>, Range<usize>)>, merged: &mut Events<'a>) {
     let has_bracket = run
         .iter()
-        .any(|(t, _)| memchr::memchr(b'[', t.as_bytes()).is_some());
+        .any(|(t, _)| memchr::memchr2(b'[', b']', t.as_bytes()).is_some());
     if run.len() < 2 || !has_bracket {
         merged.extend(run.drain(..).map(|(t, r)| (Event::Text(t), r)));
         return;
@@ -45,30 +47,282 @@ fn push_text_run<'a>(
     merged.push((Event::Text(joined.into()), start..end));
 }
 
-/// State of the walk over a document's events, for `[[...]]` references.
-pub(super) struct Refs<'r, 'a> {
-    resolver: &'r dyn LinkResolver,
-    pub(super) bad: Vec<BadReference>,
-    /// Inside a Markdown link, a reference is its label only: links do not nest.
-    in_link: bool,
-    /// References become their labels only, for [`super::plain_text`].
-    labels_only: bool,
-    /// The events to render, references replaced.
-    pub(super) out: Vec<Event<'a>>,
+/// What a resolved reference becomes.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Mode {
+    /// A link around its label (the page's HTML).
+    Links,
+    /// Its label alone (the search index's plain text).
+    Labels,
 }
 
-/// Byte ranges of the `[[...]]` in `s`, brackets included.
-fn ref_spans(s: &str) -> Vec<Range<usize>> {
-    let mut spans = Vec::new();
-    let mut from = 0;
-    while let Some(open) = find_doubled(s, from, b'[') {
-        let Some(close) = find_doubled(s, open + 2, b']') else {
-            break;
-        };
-        spans.push(open..close + 2);
-        from = close + 2;
+/// Replace every `[[...]]` in `events` (parsed from `source`). References inside code are
+/// left alone; inside a link or an image's alt text a reference is its label only.
+pub(super) fn replace<'a>(
+    events: Events<'a>,
+    source: &str,
+    resolver: &dyn LinkResolver,
+    mode: Mode,
+) -> (Events<'a>, Vec<BadReference>) {
+    let mut walk = Walk {
+        resolver,
+        source,
+        mode,
+        out: Vec::with_capacity(events.len() + 8),
+        bad: Vec::new(),
+        in_code: false,
+        labels_only: 0,
+        open: None,
+    };
+    let mut events = events;
+    for i in 0..events.len() {
+        let (event, range) = std::mem::replace(&mut events[i], (Event::SoftBreak, 0..0));
+        walk.event(event, range, &events[i + 1..]);
     }
-    spans
+    (walk.out, walk.bad)
+}
+
+/// A reference whose label runs over several events (`[[jp|*Japan*]]`), between its opening
+/// text and the text holding its `]]`.
+struct Open {
+    /// Events until the one holding the `]]`.
+    remaining: usize,
+    /// A link was opened and needs closing.
+    linked: bool,
+}
+
+struct Walk<'r, 'a> {
+    resolver: &'r dyn LinkResolver,
+    source: &'r str,
+    mode: Mode,
+    out: Events<'a>,
+    bad: Vec<BadReference>,
+    in_code: bool,
+    /// Depth of links and images (and references being labelled): references there are text.
+    labels_only: usize,
+    open: Option<Open>,
+}
+
+impl<'a> Walk<'_, 'a> {
+    fn event(&mut self, event: Event<'a>, range: Range<usize>, rest: &[(Event<'a>, Range<usize>)]) {
+        match &event {
+            Event::Start(Tag::CodeBlock(_)) => self.in_code = true,
+            Event::End(TagEnd::CodeBlock) => self.in_code = false,
+            Event::Start(Tag::Link { .. } | Tag::Image { .. }) => self.labels_only += 1,
+            Event::End(TagEnd::Link | TagEnd::Image) => self.labels_only -= 1,
+            _ => {}
+        }
+        if let Some(open) = &mut self.open
+            && open.remaining > 0
+        {
+            open.remaining -= 1;
+        }
+        match event {
+            Event::Text(text) if !self.in_code => self.text(text, range, rest),
+            other => self.out.push((other, range)),
+        }
+    }
+
+    /// A text event: its complete references, the end of a reference opened before it, and
+    /// the start of one that closes after it.
+    fn text(&mut self, text: CowStr<'a>, range: Range<usize>, rest: &[(Event<'a>, Range<usize>)]) {
+        let src = self.source.get(range.clone()).unwrap_or("");
+        let mut from = 0;
+        let mut src_from = 0;
+        if self.open.as_ref().is_some_and(|o| o.remaining == 0) {
+            // This event holds the `]]` of the open reference.
+            let close = find_doubled(&text, 0, b']').unwrap_or(text.len());
+            self.push_text(&text[..close], &range);
+            if self.open.take().is_some_and(|o| o.linked) {
+                self.push_html("</a>", &range);
+            }
+            self.labels_only -= 1;
+            from = (close + 2).min(text.len());
+            src_from = find_doubled(src, 0, b']').map_or(src.len(), |i| i + 2);
+        }
+        while let Some(open) = find_doubled(&text, from, b'[') {
+            self.push_text(&text[from..open], &range);
+            let src_open = find_doubled(src, src_from, b'[');
+            let at = range.start + src_open.unwrap_or(src_from);
+            if let Some(close) = find_doubled(&text, open + 2, b']') {
+                let src_close = src_open.and_then(|o| find_doubled(src, o + 2, b']'));
+                let written = match (src_open, src_close) {
+                    (Some(o), Some(c)) => &src[o..c + 2],
+                    _ => &text[open..close + 2],
+                };
+                self.whole(written, at, &range);
+                from = close + 2;
+                src_from = src_close.map_or(src.len(), |c| c + 2);
+                continue;
+            }
+            // No `]]` in this event: the label may run on over inline markup.
+            self.opening(&text[open..], at, &range, rest);
+            return;
+        }
+        self.push_text(&text[from..], &range);
+    }
+
+    /// `[[target]]` or `[[target|label]]` written within one text event.
+    fn whole(&mut self, written: &str, at: usize, range: &Range<usize>) {
+        let (target, label) = split_ref(&written[2..written.len() - 2]);
+        match self.resolver.resolve(target) {
+            Ok(link) => {
+                let label = label.unwrap_or(&link.label).to_string();
+                if self.linking() {
+                    self.push_html(&open_tag(link.class, &link.href), range);
+                    self.out.push((Event::Text(label.into()), range.clone()));
+                    self.push_html("</a>", range);
+                } else {
+                    self.out.push((Event::Text(label.into()), range.clone()));
+                }
+            }
+            Err(error) => self.report(at..at + written.len(), error, written, range),
+        }
+    }
+
+    /// `[[target|` at the end of a text event (`text` starts at the `[[`): a reference whose
+    /// label has markup, if its `]]` comes before the inline content ends, outside that markup.
+    fn opening(
+        &mut self,
+        text: &str,
+        at: usize,
+        range: &Range<usize>,
+        rest: &[(Event<'a>, Range<usize>)],
+    ) {
+        let Some(remaining) = closing_text(rest) else {
+            let error = LinkError {
+                message: "`[[` without its `]]`: a reference is `[[id]]` or `[[id|label]]`".into(),
+                help: Some(
+                    "close the reference on the same line; in a table, write its bar as `\\|` \
+                     (`[[jp\\|Japan]]`); to show `[[` as text, put it in backticks"
+                        .into(),
+                ),
+            };
+            let end = range.end.max(at + 2);
+            self.report(at..end, error, text, range);
+            return;
+        };
+        let close = &rest[remaining].1;
+        let src_end = self
+            .source
+            .get(close.clone())
+            .and_then(|s| find_doubled(s, 0, b']'))
+            .map_or(close.start, |i| close.start + i + 2)
+            .max(at + 2);
+        let Some(bar) = text.find('|') else {
+            // Markup before any bar: it is in the target, which no id matches.
+            let written = self.source.get(at..src_end).unwrap_or(text);
+            let error = match self.resolver.resolve(split_ref(&written[2..]).0) {
+                Err(error) => error,
+                Ok(_) => LinkError {
+                    message: format!("`{written}`: a reference's id cannot hold markup"),
+                    help: Some("write the id plainly: `[[jp|*Japan*]]`".into()),
+                },
+            };
+            self.report(at..src_end, error, text, range);
+            return;
+        };
+        let linked = match self.resolver.resolve(split_ref(&text[2..]).0) {
+            Ok(link) if self.linking() => {
+                self.push_html(&open_tag(link.class, &link.href), range);
+                true
+            }
+            Ok(_) => false,
+            Err(error) => {
+                self.bad.push(BadReference {
+                    range: at..src_end,
+                    error,
+                });
+                false
+            }
+        };
+        self.push_text(&text[bar + 1..], range);
+        self.labels_only += 1;
+        self.open = Some(Open {
+            remaining: remaining + 1,
+            linked,
+        });
+    }
+
+    fn linking(&self) -> bool {
+        self.mode == Mode::Links && self.labels_only == 0
+    }
+
+    fn report(&mut self, at: Range<usize>, error: LinkError, written: &str, range: &Range<usize>) {
+        self.bad.push(BadReference { range: at, error });
+        self.push_text(written, range);
+    }
+
+    fn push_text(&mut self, text: &str, range: &Range<usize>) {
+        if !text.is_empty() {
+            self.out
+                .push((Event::Text(text.to_string().into()), range.clone()));
+        }
+    }
+
+    fn push_html(&mut self, html: &str, range: &Range<usize>) {
+        self.out
+            .push((Event::InlineHtml(html.to_string().into()), range.clone()));
+    }
+}
+
+fn open_tag(class: &str, href: &str) -> String {
+    format!("<a class=\"ref {class}\" href=\"{}\">", escape_attr(href))
+}
+
+/// Which of `rest` holds the `]]` closing a reference opened just before it: a text within
+/// the same inline content, at the same depth of markup (so the link nests properly).
+fn closing_text(rest: &[(Event, Range<usize>)]) -> Option<usize> {
+    let mut depth = 0usize;
+    for (k, (event, _)) in rest.iter().enumerate() {
+        if !is_inline(event) {
+            return None;
+        }
+        match event {
+            Event::Start(_) => depth += 1,
+            Event::End(_) if depth == 0 => return None,
+            Event::End(_) => depth -= 1,
+            Event::Text(t) if find_doubled(t, 0, b']').is_some() => {
+                return (depth == 0).then_some(k);
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Events that stay within one paragraph, heading or table cell.
+fn is_inline(event: &Event) -> bool {
+    match event {
+        Event::Text(_)
+        | Event::Code(_)
+        | Event::InlineHtml(_)
+        | Event::InlineMath(_)
+        | Event::SoftBreak
+        | Event::HardBreak
+        | Event::FootnoteReference(_) => true,
+        Event::Start(tag) => matches!(
+            tag,
+            Tag::Emphasis
+                | Tag::Strong
+                | Tag::Strikethrough
+                | Tag::Superscript
+                | Tag::Subscript
+                | Tag::Link { .. }
+                | Tag::Image { .. }
+        ),
+        Event::End(tag) => matches!(
+            tag,
+            TagEnd::Emphasis
+                | TagEnd::Strong
+                | TagEnd::Strikethrough
+                | TagEnd::Superscript
+                | TagEnd::Subscript
+                | TagEnd::Link
+                | TagEnd::Image
+        ),
+        _ => false,
+    }
 }
 
 /// Where `cc` (`[[` or `]]`) first occurs in `s` from `from`. With `memchr` rather than
@@ -80,105 +334,21 @@ fn find_doubled(s: &str, from: usize, c: u8) -> Option<usize> {
         .find(|&i| bytes.get(i + 1) == Some(&c))
 }
 
-/// `[[target|label]]` → (target, label).
-fn split_ref(written: &str) -> (&str, Option<&str>) {
-    let inner = &written[2..written.len() - 2];
+/// `target|label` (inside the brackets) → (target, label). In a table the bar is written
+/// `\|`, so a target ending in `\` before the bar drops it.
+fn split_ref(inner: &str) -> (&str, Option<&str>) {
     match inner.split_once('|') {
-        Some((t, l)) => (t.trim(), Some(l.trim())),
+        Some((t, l)) => (t.strip_suffix('\\').unwrap_or(t).trim(), Some(l.trim())),
         None => (inner.trim(), None),
     }
 }
 
-impl<'r, 'a> Refs<'r, 'a> {
-    pub(super) fn new(resolver: &'r dyn LinkResolver, labels_only: bool, capacity: usize) -> Self {
-        Refs {
-            resolver,
-            bad: Vec::new(),
-            in_link: false,
-            labels_only,
-            out: Vec::with_capacity(capacity),
-        }
-    }
-
-    /// Push `event`, replacing every `[[target]]` in text with a link. The target and label
-    /// are read from the source, not from the text, which smart punctuation has changed
-    /// (`--` to `–`, quotes to curly ones).
-    pub(super) fn push(&mut self, event: Event<'a>, range: &Range<usize>, source: &str) {
-        match event {
-            Event::Start(Tag::Link { .. }) => self.in_link = true,
-            Event::End(TagEnd::Link) => self.in_link = false,
-            _ => {}
-        }
-        let Event::Text(text) = event else {
-            self.out.push(event);
-            return;
-        };
-        let in_text = ref_spans(&text);
-        if in_text.is_empty() {
-            self.out.push(Event::Text(text));
-            return;
-        }
-        let src = source.get(range.clone()).unwrap_or("");
-        let in_source = ref_spans(src);
-        let from_source = in_source.len() == in_text.len();
-        let mut last = 0;
-        for (i, span) in in_text.iter().enumerate() {
-            self.out
-                .push(Event::Text(text[last..span.start].to_string().into()));
-            last = span.end;
-            let (written, at) = if from_source {
-                (&src[in_source[i].clone()], range.start + in_source[i].start)
-            } else {
-                (&text[span.clone()], range.start)
-            };
-            let (target, label) = split_ref(written);
-            match self.resolver.resolve(target) {
-                Ok(link) if self.in_link || self.labels_only => {
-                    self.out
-                        .push(Event::Text(label.unwrap_or(&link.label).to_string().into()));
-                }
-                Ok(link) => self.out.push(Event::InlineHtml(
-                    format!(
-                        "<a class=\"ref {}\" href=\"{}\">{}</a>",
-                        link.class,
-                        escape_attr(&link.href),
-                        escape_text(label.unwrap_or(&link.label))
-                    )
-                    .into(),
-                )),
-                Err(error) => {
-                    self.bad.push(BadReference {
-                        range: at..at + written.len(),
-                        error,
-                    });
-                    self.out.push(Event::Text(written.to_string().into()));
-                }
-            }
-        }
-        self.out.push(Event::Text(text[last..].to_string().into()));
-    }
-}
-
-/// A heading's text as a reader sees it: references replaced by their labels.
-pub(super) fn heading_text(
-    events: &[(Event, Range<usize>)],
-    resolver: &dyn LinkResolver,
-) -> String {
+/// A heading's text as a reader sees it (references already replaced by their labels).
+pub(super) fn heading_text(events: &[(Event, Range<usize>)]) -> String {
     let mut s = String::new();
     for (e, _) in events {
         if let Event::Text(t) | Event::Code(t) = e {
-            let mut last = 0;
-            for span in ref_spans(t) {
-                s.push_str(&t[last..span.start]);
-                let (target, label) = split_ref(&t[span.clone()]);
-                match (label, resolver.resolve(target)) {
-                    (Some(l), _) => s.push_str(l),
-                    (None, Ok(link)) => s.push_str(&link.label),
-                    (None, Err(_)) => s.push_str(&t[span.clone()]),
-                }
-                last = span.end;
-            }
-            s.push_str(&t[last..]);
+            s.push_str(t);
         }
     }
     s.trim().to_string()

@@ -10,7 +10,7 @@ use rayon::prelude::*;
 use super::registry::Doc;
 use super::{Body, Commitment, Markdown, Party, Site, Topic};
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::markdown::{self, LinkError, LinkResolver, ResolvedLink};
+use crate::markdown::{self, Flavor, LinkError, LinkResolver, ResolvedLink};
 use crate::urls::{Urls, site_path};
 
 /// Render the bodies of registry entries in parallel, keeping their HTML (there are few, and
@@ -49,7 +49,7 @@ fn render_each<'a, T: Sync + 'a, B: Send + Default>(
     let results: Vec<Result<B, Vec<Diagnostic>>> = docs
         .par_iter()
         .map(|doc| {
-            markdown::render(doc.body(), refs)
+            markdown::render(doc.body(), refs, refs.flavor)
                 .map(|r| keep(doc, r))
                 .map_err(|bad| {
                     let offset = doc.split.body.start;
@@ -80,6 +80,7 @@ fn render_each<'a, T: Sync + 'a, B: Send + Default>(
 /// What `[[...]]` in a body can point at: the label of every party, topic and commitment.
 pub struct Refs {
     urls: Urls,
+    flavor: Flavor,
     parties: BTreeMap<String, String>,
     topics: BTreeMap<String, String>,
     commitments: BTreeMap<String, String>,
@@ -88,12 +89,14 @@ pub struct Refs {
 impl Refs {
     pub(super) fn new(
         urls: &Urls,
+        flavor: Flavor,
         parties: &BTreeMap<String, Party>,
         topics: &BTreeMap<String, Topic>,
         commitments: &BTreeMap<String, Commitment>,
     ) -> Refs {
         Refs {
             urls: urls.clone(),
+            flavor,
             parties: parties
                 .iter()
                 .map(|(id, p)| (id.clone(), p.name.clone()))
@@ -111,7 +114,13 @@ impl Refs {
 
     /// What the bodies of a resolved site refer to.
     pub fn of_site(site: &Site) -> Refs {
-        Refs::new(&site.urls, &site.parties, &site.topics, &site.commitments)
+        Refs::new(
+            &site.urls,
+            site.config.markdown,
+            &site.parties,
+            &site.topics,
+            &site.commitments,
+        )
     }
 
     /// Also accept references to commitments that exist but could not be placed (their
@@ -129,6 +138,7 @@ impl Refs {
     pub(super) fn fingerprint(&self) -> u64 {
         let mut h = std::collections::hash_map::DefaultHasher::new();
         self.urls.prefix().hash(&mut h);
+        self.flavor.hash(&mut h);
         self.parties.hash(&mut h);
         self.topics.hash(&mut h);
         self.commitments.hash(&mut h);
@@ -139,13 +149,13 @@ impl Refs {
     /// reference resolves; an error here means the body and the site disagree.
     pub fn render(&self, body: &Markdown) -> Result<markdown::Rendered, String> {
         let source = body.source()?;
-        markdown::render(&source, self).map_err(disagree)
+        markdown::render(&source, self, self.flavor).map_err(disagree)
     }
 
     /// The text of a brief's body, for the search index (see [`markdown::plain_text`]).
     pub fn plain_text(&self, body: &Markdown) -> Result<String, String> {
         let source = body.source()?;
-        markdown::plain_text(&source, self).map_err(disagree)
+        markdown::plain_text(&source, self, self.flavor).map_err(disagree)
     }
 }
 

@@ -213,7 +213,7 @@ pub fn build_topic(doc: &Doc<RawTopic>) -> Topic {
 /// site. Anything else (`javascript:`, `file:`) is refused.
 pub fn check_url<T>(doc: &Doc<T>, url: &Spanned<String>, errors: &mut Diagnostics) {
     let v = url.value.trim();
-    let ok = match scheme_of(v).map(|s| s.to_ascii_lowercase()).as_deref() {
+    let ok = match crate::urls::link_scheme(v).as_deref() {
         Some("http" | "https") => v.len() > "https://".len(),
         Some("mailto") => true,
         Some(_) => false,
@@ -225,18 +225,6 @@ pub fn check_url<T>(doc: &Doc<T>, url: &Spanned<String>, errors: &mut Diagnostic
                 .with_help("use an http:// or https:// URL"),
         );
     }
-}
-
-/// The scheme of a URL (`https` of `https://x`), or `None` for a relative link.
-fn scheme_of(url: &str) -> Option<&str> {
-    let end = url.find([':', '/', '?', '#'])?;
-    let scheme = &url[..end];
-    let valid = url[end..].starts_with(':')
-        && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
-        && scheme
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
-    valid.then_some(scheme)
 }
 
 /// An id listed twice in one list (`parties: [jp, jp]`) would count twice everywhere.

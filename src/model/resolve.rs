@@ -165,7 +165,8 @@ fn resolve_with(
         .map(|d| (id_of(&d.file).to_string(), registry::build_topic(d)))
         .collect();
 
-    let refs = Refs::new(&urls, &parties, &topics, &commitments).with_unplaced(unplaced.iter());
+    let refs = Refs::new(&urls, config.markdown, &parties, &topics, &commitments)
+        .with_unplaced(unplaced.iter());
     let brief_bodies = check_bodies_cached(&checked, &refs, cache.as_deref_mut(), &mut errors);
     let party_bodies = render_bodies(party_docs.iter(), &refs, &mut errors);
     let topic_bodies = render_bodies(topic_docs.iter(), &refs, &mut errors);
