@@ -10,6 +10,7 @@
 
 pub mod build;
 pub mod config;
+pub mod console;
 pub mod content;
 pub mod diagnostics;
 pub mod error;

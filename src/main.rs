@@ -77,10 +77,10 @@ fn run(cli: &Cli, root: PathBuf) -> Result<(), Error> {
             if !cli.quiet {
                 for path in &written {
                     if cli.verbose {
-                        println!("  wrote {}", path.display());
+                        accord::outln!("  wrote {}", path.display());
                     }
                 }
-                println!(
+                accord::outln!(
                     "Created a new site in {}. Next: cd {} && accord build",
                     dir.display(),
                     dir.display()
@@ -92,7 +92,7 @@ fn run(cli: &Cli, root: PathBuf) -> Result<(), Error> {
         } => {
             let path = accord::scaffold::new_brief(&root, title)?;
             if !cli.quiet {
-                println!(
+                accord::outln!(
                     "Created {} (a draft: build with --drafts to see it)",
                     path.display()
                 );
@@ -109,13 +109,13 @@ fn summary(cli: &Cli, verb: &str, report: &BuildReport) {
     let ms = report.elapsed.as_secs_f64() * 1000.0;
     if cli.verbose {
         for (stage, took) in &report.stages {
-            println!("  {stage}: {:.1} ms", took.as_secs_f64() * 1000.0);
+            accord::outln!("  {stage}: {:.1} ms", took.as_secs_f64() * 1000.0);
         }
     }
     match &report.output_dir {
         Some(dir) => {
             if cli.verbose {
-                println!(
+                accord::outln!(
                     "  {} briefs, {} files in {}",
                     report.briefs,
                     report.files,
@@ -127,7 +127,7 @@ fn summary(cli: &Cli, verb: &str, report: &BuildReport) {
                 .as_ref()
                 .map(|s| format!(", {}", accord::output::size::megabytes(s.bytes)))
                 .unwrap_or_default();
-            println!(
+            accord::outln!(
                 "Wrote {} pages ({} files{size}) to {} in {ms:.0} ms",
                 report.pages,
                 report.files,
@@ -136,7 +136,7 @@ fn summary(cli: &Cli, verb: &str, report: &BuildReport) {
             if let Some(size) = &report.size {
                 if cli.verbose {
                     for k in &size.kinds {
-                        println!(
+                        accord::outln!(
                             "  {}: {} in {} files",
                             k.kind,
                             accord::output::size::megabytes(k.bytes),
@@ -145,11 +145,11 @@ fn summary(cli: &Cli, verb: &str, report: &BuildReport) {
                     }
                 }
                 if size.near_the_limit() {
-                    eprintln!("{}", size.warning());
+                    accord::errln!("{}", size.warning());
                 }
             }
         }
-        None => println!(
+        None => accord::outln!(
             "No problems: {} pages would be written ({verb} in {ms:.0} ms)",
             report.pages
         ),
@@ -164,26 +164,26 @@ fn print_error(e: &Error) {
             let n = diagnostics.len();
             if n > SHOWN {
                 let first = accord::diagnostics::Diagnostics(diagnostics.0[..SHOWN].to_vec());
-                eprint!("{first}");
-                eprintln!("... and {} more problems", n - SHOWN);
+                accord::err!("{first}");
+                accord::errln!("... and {} more problems", n - SHOWN);
             } else {
-                eprint!("{diagnostics}");
+                accord::err!("{diagnostics}");
             }
-            eprintln!(
+            accord::errln!(
                 "error: {n} problem{} found; nothing was written",
                 if n == 1 { "" } else { "s" }
             );
         }
         Error::Output(o) => {
-            eprintln!("error: {o}");
+            accord::errln!("error: {o}");
             if let Some(help) = o.help() {
-                eprintln!("  = help: {help}");
+                accord::errln!("  = help: {help}");
             }
         }
         Error::Refused { message, help } => {
-            eprintln!("error: {message}");
-            eprintln!("  = help: {help}");
+            accord::errln!("error: {message}");
+            accord::errln!("  = help: {help}");
         }
-        Error::Io { .. } => eprintln!("error: {e}"),
+        Error::Io { .. } => accord::errln!("error: {e}"),
     }
 }

@@ -159,7 +159,7 @@ pub fn start(root: &Path, changes: Sender<Change>) -> Result<Watching, WatchErro
     match watch_all(&mut watching, root) {
         Ok(()) => Ok(watching),
         Err(e) if is_limit(&e.source) => {
-            eprintln!(
+            crate::errln!(
                 "warning: the system's limit on file watches is reached ({}); polling for changes every 300 ms instead.\n  \
                  = help: raise it with `sudo sysctl fs.inotify.max_user_watches=524288`",
                 e.source

@@ -246,3 +246,28 @@ fn references_with_markup_tables_and_images() {
     assert!(err.contains("content/briefs/kl.md:10:3"), "{err}");
     assert!(err.contains("`[[` without its `]]`"), "{err}");
 }
+
+/// Item 14: a reader that goes away (`accord build | head -1`) does not turn a build into a
+/// panic: the exit status is the build's own.
+#[test]
+fn a_closed_pipe_keeps_the_builds_exit_status() {
+    use std::process::{Command, Stdio};
+    let site = with_config("");
+    let run = |args: &[&str]| {
+        let mut child = Command::new(common::bin())
+            .args(args)
+            .current_dir(site.root())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Close both pipes before the build prints anything.
+        drop(child.stdout.take());
+        drop(child.stderr.take());
+        child.wait().unwrap().code()
+    };
+    assert_eq!(run(&["build", "--verbose"]), Some(0));
+    assert_eq!(run(&["check", "--verbose"]), Some(0));
+    site.brief("bad", "title: Bad\ndate: 2025-07-12\nparties: [nope]", "");
+    assert_eq!(run(&["build"]), Some(1));
+}

@@ -320,7 +320,7 @@ fn restore(
     let back = match move_all(staging, dir, moved) {
         Ok(()) => true,
         Err((e, _)) => {
-            eprintln!(
+            crate::errln!(
                 "warning: could not move files back from {} ({e}); they are still there",
                 staging.display()
             );

@@ -42,7 +42,7 @@ impl Trace {
 
     fn mark(&mut self, what: &str) {
         if self.on {
-            eprintln!(
+            crate::errln!(
                 "  {what}: {:.1} ms",
                 self.lap.elapsed().as_secs_f64() * 1000.0
             );

@@ -133,7 +133,7 @@ impl Drop for SlowPage<'_> {
     fn drop(&mut self) {
         let took = self.1.elapsed();
         if took.as_millis() >= 3 && std::env::var_os("ACCORD_TRACE").is_some() {
-            eprintln!(
+            crate::errln!(
                 "  slow page {}: {:.1} ms",
                 self.0.path,
                 took.as_secs_f64() * 1000.0

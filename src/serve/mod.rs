@@ -144,15 +144,15 @@ pub fn serve(options: ServeOptions) -> Result<(), Error> {
     let first = rebuilder.build_all();
     let served = served_after(&rebuilder, &first, &root, 1);
     match (&first, options.quiet) {
-        (Ok(update), false) => println!(
+        (Ok(update), false) => crate::outln!(
             "Built {} pages in {:.0} ms",
             update.rendered,
             update.elapsed.as_secs_f64() * 1000.0
         ),
         (Ok(_), true) => {}
         (Err(diagnostics), _) => {
-            eprint!("{diagnostics}");
-            eprintln!(
+            crate::err!("{diagnostics}");
+            crate::errln!(
                 "error: the site does not build yet; the server shows the problems until it does"
             );
         }
@@ -178,20 +178,20 @@ pub fn serve(options: ServeOptions) -> Result<(), Error> {
         source,
     })?;
     if options.port != 0 && addr.port() != options.port {
-        eprintln!(
+        crate::errln!(
             "note: port {} is busy; using {} instead",
             options.port,
             addr.port()
         );
     }
     if !options.interface.is_loopback() {
-        eprintln!(
+        crate::errln!(
             "warning: listening on {}: anyone who can reach this machine can read the preview, drafts included",
             options.interface
         );
     }
     let url = format!("http://{addr}{prefix}");
-    println!("Serving at {url} (Ctrl-C to stop)");
+    crate::outln!("Serving at {url} (Ctrl-C to stop)");
 
     let rebuild_shared = shared.clone();
     let quiet = options.quiet;
@@ -216,7 +216,7 @@ pub fn serve(options: ServeOptions) -> Result<(), Error> {
     if options.open
         && let Err(e) = webbrowser::open(&url)
     {
-        eprintln!("warning: could not open a browser: {e}");
+        crate::errln!("warning: could not open a browser: {e}");
     }
     run_http(listener, shared)
 }
@@ -280,7 +280,7 @@ fn run_http(listener: TcpListener, shared: Arc<Shared>) -> Result<(), Error> {
         };
         let server = axum::serve(listener, app).with_graceful_shutdown(shutdown);
         server.await.map_err(io_error)?;
-        println!("Stopped.");
+        crate::outln!("Stopped.");
         Ok(())
     })
 }
@@ -416,12 +416,12 @@ fn spawn_indexer(shared: Arc<Shared>) -> mpsc::Sender<IndexJob> {
                         };
                         *guard = Arc::new(output);
                     }
-                    Err(d) => eprintln!("{}", Diagnostics::from(d)),
+                    Err(d) => crate::errln!("{}", Diagnostics::from(d)),
                 }
             }
         });
     if let Err(e) = spawned {
-        eprintln!("warning: search is not available in this preview: {e}");
+        crate::errln!("warning: search is not available in this preview: {e}");
     }
     tx
 }
@@ -460,7 +460,7 @@ fn report(result: &Result<Update, Diagnostics>, quiet: bool, verb: &str) {
     match result {
         Ok(update) if !quiet => {
             let ms = update.elapsed.as_secs_f64() * 1000.0;
-            println!(
+            crate::outln!(
                 "{verb} in {ms:.0} ms: {} page{} rendered, {} file{} changed",
                 update.rendered,
                 if update.rendered == 1 { "" } else { "s" },
@@ -470,8 +470,10 @@ fn report(result: &Result<Update, Diagnostics>, quiet: bool, verb: &str) {
         }
         Ok(_) => {}
         Err(diagnostics) => {
-            eprint!("{diagnostics}");
-            eprintln!("error: the site does not build; still serving the last version that did");
+            crate::err!("{diagnostics}");
+            crate::errln!(
+                "error: the site does not build; still serving the last version that did"
+            );
         }
     }
 }
