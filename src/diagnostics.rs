@@ -322,18 +322,31 @@ impl fmt::Display for Diagnostics {
 
 impl std::error::Error for Diagnostics {}
 
-/// The known name closest to `unknown`, if any is close enough to be a likely typo.
+/// The known name closest to `unknown`, if any is close enough to be a likely typo. Only the
+/// first [`COMPARED_CHARS`] characters of each are compared: the measure is quadratic in
+/// length, and 100 typos in 1,000-character ids took a minute.
 pub fn did_you_mean<'a, I>(unknown: &str, candidates: I) -> Option<&'a str>
 where
     I: IntoIterator<Item = &'a str>,
 {
-    let unknown_lower = unknown.to_lowercase();
+    let unknown_lower = head(unknown, COMPARED_CHARS).to_lowercase();
     candidates
         .into_iter()
-        .map(|c| (strsim::jaro_winkler(&unknown_lower, &c.to_lowercase()), c))
+        .map(|c| {
+            let known = head(c, COMPARED_CHARS).to_lowercase();
+            (strsim::jaro_winkler(&unknown_lower, &known), c)
+        })
         .filter(|(score, _)| *score >= 0.7)
         .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
         .map(|(_, c)| c)
+}
+
+/// Enough of a name to tell typos apart.
+const COMPARED_CHARS: usize = 64;
+
+/// The first `n` characters of `s`.
+fn head(s: &str, n: usize) -> &str {
+    s.char_indices().nth(n).map_or(s, |(i, _)| &s[..i])
 }
 
 /// "did you mean `x`?" help text for a typo, or the list of known names when nothing is close.

@@ -271,3 +271,31 @@ fn a_closed_pipe_keeps_the_builds_exit_status() {
     site.brief("bad", "title: Bad\ndate: 2025-07-12\nparties: [nope]", "");
     assert_eq!(run(&["build"]), Some(1));
 }
+
+/// Item 8: "did you mean" on long ids is bounded: 100 unknown references with
+/// 1,000-character ids took over 60 s.
+#[test]
+fn suggestions_for_long_unknown_ids_stay_cheap() {
+    let site = Site::new();
+    let long = |c: &str, i: usize| format!("{}-{i}", c.repeat(1000));
+    let commitments: String = (0..100)
+        .map(|i| format!("  - id: {}\n    text: T{i}\n    by: [us]\n", long("a", i)))
+        .collect();
+    let refs: String = (0..100)
+        .map(|i| format!("[[commitment:{}]] ", long("b", i)))
+        .collect();
+    site.brief(
+        "kl",
+        &format!("title: KL\ndate: 2025-07-11\nparties: [us]\ncommitments:\n{commitments}"),
+        &refs,
+    );
+    let cost = common::run_costed(site.root(), &["check"]);
+    assert_eq!(cost.run.code, Some(1), "{}", cost.run.stderr);
+    assert!(
+        cost.run.stderr.contains("100 problems found"),
+        "{}",
+        cost.run.stderr
+    );
+    assert!(cost.elapsed.as_secs() < 10, "took {:?}", cost.elapsed);
+    assert!(cost.peak_mib < 500, "peak {} MiB", cost.peak_mib);
+}

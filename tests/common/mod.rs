@@ -217,3 +217,66 @@ pub fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
     out.sort();
     out
 }
+
+/// What a run of the binary cost: wall time and peak resident memory.
+pub struct Cost {
+    pub run: Run,
+    pub elapsed: std::time::Duration,
+    /// Peak resident set in MiB (`VmHWM`, read while it ran).
+    pub peak_mib: u64,
+}
+
+/// Run `accord ARGS` in `dir`, measuring its time and peak memory, for the tests that put a
+/// ceiling on what hostile input may cost. The ceilings are far above what a fixed build
+/// takes (a tenth or less), so a noisy machine cannot fail them, while the quadratic or
+/// multiplicative paths they guard against overshoot them many times.
+pub fn run_costed(dir: &Path, args: &[&str]) -> Cost {
+    use std::io::Read;
+    use std::process::Stdio;
+    let start = std::time::Instant::now();
+    let mut child = Command::new(bin())
+        .args(args)
+        .current_dir(dir)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run accord");
+    let (mut out, mut err) = (child.stdout.take().unwrap(), child.stderr.take().unwrap());
+    let reader = std::thread::spawn(move || {
+        let mut s = String::new();
+        let _ = out.read_to_string(&mut s);
+        s
+    });
+    let err_reader = std::thread::spawn(move || {
+        let mut s = String::new();
+        let _ = err.read_to_string(&mut s);
+        s
+    });
+    let status_file = format!("/proc/{}/status", child.id());
+    let mut peak_kib = 0u64;
+    let status = loop {
+        if let Ok(status) = fs::read_to_string(&status_file)
+            && let Some(line) = status.lines().find(|l| l.starts_with("VmHWM:"))
+        {
+            let kib = line
+                .split_whitespace()
+                .nth(1)
+                .and_then(|n| n.parse().ok())
+                .unwrap_or(0);
+            peak_kib = peak_kib.max(kib);
+        }
+        if let Some(status) = child.try_wait().expect("wait") {
+            break status;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    };
+    Cost {
+        run: Run {
+            code: status.code(),
+            stdout: reader.join().unwrap(),
+            stderr: err_reader.join().unwrap(),
+        },
+        elapsed: start.elapsed(),
+        peak_mib: peak_kib / 1024,
+    }
+}
