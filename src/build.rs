@@ -41,14 +41,37 @@ impl BuildOptions {
 }
 
 fn build_date() -> jiff::civil::Date {
-    let from_env = std::env::var("SOURCE_DATE_EPOCH")
-        .ok()
-        .and_then(|s| s.trim().parse::<i64>().ok())
-        .and_then(|secs| jiff::Timestamp::from_second(secs).ok());
-    from_env
-        .unwrap_or_else(jiff::Timestamp::now)
-        .to_zoned_datetime(jiff::tz::TimeZone::UTC)
-        .date()
+    match source_date_epoch() {
+        Ok(Some(date)) => date,
+        // `main` has already refused a malformed value; a library caller gets today.
+        Ok(None) | Err(_) => jiff::Timestamp::now()
+            .to_zoned_datetime(jiff::tz::TimeZone::UTC)
+            .date(),
+    }
+}
+
+/// The date (UTC) of `SOURCE_DATE_EPOCH`, the reproducible-builds convention: seconds since
+/// 1970 as a decimal integer. Unset or empty means none; anything else is an error, since a
+/// build that silently used today's date would not be reproducible.
+pub fn source_date_epoch() -> Result<Option<jiff::civil::Date>, Error> {
+    let Some(value) = std::env::var_os("SOURCE_DATE_EPOCH") else {
+        return Ok(None);
+    };
+    let text = value.to_string_lossy();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    let refused = || Error::Refused {
+        message: format!(
+            "SOURCE_DATE_EPOCH is `{}`, not a number of seconds since 1970",
+            text.escape_debug()
+        ),
+        help: "set it to a Unix time such as 1752192000 (`git log -1 --format=%ct`), or unset it"
+            .into(),
+    };
+    let seconds: i64 = text.parse().map_err(|_| refused())?;
+    let at = jiff::Timestamp::from_second(seconds).map_err(|_| refused())?;
+    Ok(Some(at.to_zoned_datetime(jiff::tz::TimeZone::UTC).date()))
 }
 
 /// What a build did.

@@ -28,6 +28,8 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: &Cli, root: PathBuf) -> Result<(), Error> {
+    // Read here so that a malformed value stops every command that builds, before it starts.
+    let epoch = build::source_date_epoch()?;
     match &cli.command {
         Command::Build(args) => {
             build::check_root(&root)?;
@@ -36,7 +38,7 @@ fn run(cli: &Cli, root: PathBuf) -> Result<(), Error> {
                 base_url: args.base_url.clone(),
                 drafts: args.drafts,
                 output: args.output.clone(),
-                today: args.as_of,
+                today: args.as_of.or(epoch),
                 no_search: args.no_search,
             };
             let report = build::build(&options)?;
@@ -50,7 +52,7 @@ fn run(cli: &Cli, root: PathBuf) -> Result<(), Error> {
                     base_url: args.base_url.clone(),
                     drafts: args.drafts,
                     output: None,
-                    today: args.as_of,
+                    today: args.as_of.or(epoch),
                     no_search: false,
                 },
                 interface: args.interface,
@@ -66,7 +68,7 @@ fn run(cli: &Cli, root: PathBuf) -> Result<(), Error> {
                 base_url: args.base_url.clone(),
                 drafts: args.drafts,
                 output: None,
-                today: args.as_of,
+                today: args.as_of.or(epoch),
                 no_search: false,
             };
             let report = build::check(&options)?;

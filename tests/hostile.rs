@@ -299,3 +299,84 @@ fn suggestions_for_long_unknown_ids_stay_cheap() {
     assert!(cost.elapsed.as_secs() < 10, "took {:?}", cost.elapsed);
     assert!(cost.peak_mib < 500, "peak {} MiB", cost.peak_mib);
 }
+
+/// Item 15: a malformed `SOURCE_DATE_EPOCH` is an error, not silently today.
+#[test]
+fn a_malformed_source_date_epoch_is_an_error() {
+    use std::process::Command;
+    let site = with_config("");
+    let run = |value: &str| {
+        Command::new(common::bin())
+            .arg("build")
+            .current_dir(site.root())
+            .env("SOURCE_DATE_EPOCH", value)
+            .output()
+            .unwrap()
+    };
+    for bad in ["yesterday", "1.5e9", "99999999999999999999"] {
+        let out = run(bad);
+        assert_eq!(out.status.code(), Some(1), "{bad}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("SOURCE_DATE_EPOCH"), "{bad}: {err}");
+    }
+    assert_eq!(run("1752192000").status.code(), Some(0));
+}
+
+/// Item 15: names and titles that show nothing, and `updated` before `date`, are errors at
+/// their place.
+#[test]
+fn blank_names_and_backward_updates_are_errors() {
+    let site = Site::new();
+    site.party("zw", "name: \"\\u200B\\u200D\"");
+    site.topic("blank", "name: \"  \"");
+    site.brief(
+        "kl",
+        "title: \"\\u2060\"\ndate: 2025-07-11\nupdated: 2025-07-01\nparties: [us]\npeople:\n  - name: \"\"\n    party: us",
+        "",
+    );
+    let err = site.build_fails();
+    for expected in [
+        "content/parties/zw.md:2:7",
+        "content/topics/blank.md:2:7",
+        "content/briefs/kl.md:2:8",
+        "content/briefs/kl.md:4:10",
+        "content/briefs/kl.md:7:11",
+    ] {
+        assert!(err.contains(expected), "{expected} missing:\n{err}");
+    }
+    assert!(err.contains("`name` has no visible characters"), "{err}");
+    assert!(
+        err.contains("`updated` (2025-07-01) is before `date` (2025-07-11)"),
+        "{err}"
+    );
+}
+
+/// Item 15: each page's feed links are titled for the feed they point at.
+#[test]
+fn feed_links_are_titled_for_their_feed() {
+    let site = with_config("");
+    site.build();
+    let links = |page: &str| {
+        let page = site.html(page);
+        page.attrs("link[type='application/atom+xml']", "title")
+            .into_iter()
+            .zip(page.attrs("link[type='application/atom+xml']", "href"))
+            .collect::<Vec<_>>()
+    };
+    let site_feed = (
+        "Test Briefs (Atom)".to_string(),
+        "/briefs/atom.xml".to_string(),
+    );
+    assert_eq!(
+        links("public/briefs/kl/index.html"),
+        std::slice::from_ref(&site_feed)
+    );
+    assert_eq!(links("public/commitments/index.html"), [site_feed]);
+    assert_eq!(
+        links("public/parties/jp/index.html"),
+        [(
+            "Japan · Test Briefs (Atom)".to_string(),
+            "/briefs/parties/jp/atom.xml".to_string()
+        )]
+    );
+}

@@ -64,7 +64,7 @@ pub type Extra = BTreeMap<String, serde_json::Value>;
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawBrief {
-    pub title: String,
+    pub title: Spanned<String>,
     pub date: Spanned<String>,
     pub updated: Option<Spanned<String>>,
     pub summary: Option<String>,
@@ -141,7 +141,7 @@ pub struct RawSource {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawParty {
-    pub name: String,
+    pub name: Spanned<String>,
     pub kind: Option<Spanned<String>>,
     pub short: Option<String>,
     #[serde(default)]
@@ -161,7 +161,7 @@ pub const PARTY_FIELDS: &[&str] = &[
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawTopic {
-    pub name: String,
+    pub name: Spanned<String>,
     pub description: Option<String>,
     #[serde(default)]
     pub extra: Extra,
@@ -174,7 +174,7 @@ pub const TOPIC_FIELDS: &[&str] = &["name", "description", "extra"];
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawPersonEntry {
-    pub name: String,
+    pub name: Spanned<String>,
     /// The name in its own script (岩屋毅).
     pub native: Option<Spanned<String>>,
     #[serde(default)]

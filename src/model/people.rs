@@ -24,7 +24,8 @@ pub(super) fn parse_directory(files: &[SourceFile], errors: &mut Diagnostics) ->
     for doc in &docs {
         let slug = id_of(&doc.file).to_string();
         let raw = &doc.raw;
-        let spelled = std::iter::once((raw.name.as_str(), None))
+        super::registry::check_not_blank(doc, &raw.name, "name", errors);
+        let spelled = std::iter::once((raw.name.value.as_str(), None))
             .chain(raw.native.iter().map(|n| (n.value.as_str(), Some(n))))
             .chain(raw.aliases.iter().map(|a| (a.value.as_str(), Some(a))));
         for (name, span) in spelled {
@@ -106,7 +107,7 @@ pub(super) fn gather(
             slug.clone(),
             Person {
                 slug,
-                name: raw.name.clone(),
+                name: raw.name.value.clone(),
                 native: raw.native.as_ref().map(|n| n.value.clone()),
                 aliases: raw.aliases.iter().map(|a| a.value.clone()).collect(),
                 source: Some(doc.file.path.clone()),

@@ -126,6 +126,7 @@ pub fn build_party(
         url,
         extra,
     } = &doc.raw;
+    check_not_blank(doc, name, "name", errors);
     let kind = match kind {
         None => PartyKind::Other,
         Some(k) => match PartyKind::ALL.iter().find(|(s, _)| *s == k.value) {
@@ -175,7 +176,7 @@ pub fn build_party(
     Party {
         id,
         source: doc.file.path.clone(),
-        name: name.clone(),
+        name: name.value.clone(),
         kind,
         short: short.clone(),
         aliases: aliases.clone(),
@@ -191,16 +192,17 @@ pub fn build_party(
     }
 }
 
-pub fn build_topic(doc: &Doc<RawTopic>) -> Topic {
+pub fn build_topic(doc: &Doc<RawTopic>, errors: &mut Diagnostics) -> Topic {
     let RawTopic {
         name,
         description,
         extra,
     } = &doc.raw;
+    check_not_blank(doc, name, "name", errors);
     Topic {
         id: id_of(&doc.file).to_string(),
         source: doc.file.path.clone(),
-        name: name.clone(),
+        name: name.value.clone(),
         description: description.clone(),
         body: Body::default(),
         extra: extra.clone(),
@@ -225,6 +227,39 @@ pub fn check_url<T>(doc: &Doc<T>, url: &Spanned<String>, errors: &mut Diagnostic
                 .with_help("use an http:// or https:// URL"),
         );
     }
+}
+
+/// A name or title must show something: not empty, not only spaces or invisible characters
+/// (zero-width spaces, joiners, bidi controls, a soft hyphen), which would make an empty link.
+pub fn check_not_blank<T>(
+    doc: &Doc<T>,
+    value: &Spanned<String>,
+    field: &str,
+    errors: &mut Diagnostics,
+) {
+    if is_blank(&value.value) {
+        let what = if value.value.is_empty() {
+            format!("`{field}` is empty")
+        } else {
+            format!("`{field}` has no visible characters")
+        };
+        errors.push(
+            doc.error(value, what)
+                .with_help(format!("write the {field} out in words")),
+        );
+    }
+}
+
+/// Only whitespace and invisible format characters.
+pub fn is_blank(text: &str) -> bool {
+    text.chars().all(|c| {
+        c.is_whitespace()
+            || matches!(c,
+                '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}'
+                | '\u{17B5}' | '\u{180B}'..='\u{180F}' | '\u{200B}'..='\u{200F}'
+                | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{206F}' | '\u{3164}'
+                | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}' | '\u{FFA0}' | '\u{E0000}'..='\u{E007F}')
+    })
 }
 
 /// An id listed twice in one list (`parties: [jp, jp]`) would count twice everywhere.

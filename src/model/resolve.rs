@@ -162,7 +162,12 @@ fn resolve_with(
         .collect();
     let mut topics: BTreeMap<String, super::Topic> = topic_docs
         .iter()
-        .map(|d| (id_of(&d.file).to_string(), registry::build_topic(d)))
+        .map(|d| {
+            (
+                id_of(&d.file).to_string(),
+                registry::build_topic(d, &mut errors),
+            )
+        })
         .collect();
 
     let refs = Refs::new(&urls, config.markdown, &parties, &topics, &commitments)
@@ -385,6 +390,17 @@ pub(super) fn check_brief(
             .map_err(|msg| errors.push(date_error(doc, u, "updated", &msg)))
             .ok()
     });
+    if let (Some((date, _)), Some(updated), Some(u)) = (when, updated, &raw.updated)
+        && updated < date
+    {
+        errors.push(
+            doc.error(
+                u,
+                format!("`updated` ({updated}) is before `date` ({date})"),
+            )
+            .with_help("`updated` is the day the brief was last revised: on or after its date"),
+        );
+    }
     let slug = match &raw.slug {
         Some(s) if !is_valid_id(&s.value) => {
             errors.push(
@@ -433,15 +449,14 @@ pub(super) fn check_brief(
             registry::check_url(doc, url, errors);
         }
     }
-    if raw.title.trim().is_empty() {
-        errors.push(
-            Diagnostic::at(
-                &doc.file,
-                doc.split.front_inner.clone(),
-                "the title is empty",
-            )
-            .with_help("give the brief a `title:`"),
-        );
+    registry::check_not_blank(doc, &raw.title, "title", errors);
+    for person in &raw.people {
+        registry::check_not_blank(doc, &person.name, "name", errors);
+    }
+    for c in &raw.commitments {
+        if let Some(text) = &c.text {
+            registry::check_not_blank(doc, text, "text", errors);
+        }
     }
     let parties = known.parties.keys().map(String::as_str);
     for p in &raw.parties {
@@ -554,7 +569,7 @@ pub(super) fn into_brief(b: Checked, body: &Markdown, commitments: Vec<super::Me
     Brief {
         source: path,
         slug: b.slug,
-        title,
+        title: title.value,
         date: b.date,
         time: b.time,
         updated: b.updated,
