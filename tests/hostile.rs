@@ -380,3 +380,51 @@ fn feed_links_are_titled_for_their_feed() {
         )]
     );
 }
+
+/// Item 12: every link in a feed's content is absolute and lands where it does on the page:
+/// relative paths and fragments on the site, `//host/x` on that host, raw HTML's links too.
+#[test]
+fn feed_content_links_are_absolute_and_right() {
+    let site = Site::new();
+    site.brief(
+        "kl",
+        "title: KL\ndate: 2025-07-11\nparties: [us]",
+        "[r](../other/) ![a](img/a.png) [x](#notes) [s](/briefs/x/) [e](//evil.example/x) [[jp]]\n\n\
+         <a href=\"raw/\">raw</a> <img srcset=\"a.png 1x, b.png 2x\" alt=\"\">\n",
+    );
+    site.build();
+    let page = "https://org.github.io/briefs/briefs/kl/";
+    let expected = [
+        "https://org.github.io/briefs/briefs/other/".to_string(),
+        format!("{page}#notes"),
+        "https://org.github.io/briefs/x/".to_string(),
+        "https://evil.example/x".to_string(),
+        "https://org.github.io/briefs/parties/jp/".to_string(),
+        format!("{page}raw/"),
+    ];
+    let atom = site.read("public/atom.xml");
+    let doc = roxmltree::Document::parse(&atom).unwrap();
+    let content = doc
+        .descendants()
+        .find(|n| n.has_tag_name("content"))
+        .and_then(|n| n.text())
+        .unwrap()
+        .to_string();
+    let json: serde_json::Value = serde_json::from_str(&site.read("public/feed.json")).unwrap();
+    let json_content = json["items"][0]["content_html"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    for html in [content, json_content] {
+        let html = common::Page(scraper::Html::parse_fragment(&html));
+        assert_eq!(html.attrs("a", "href"), expected);
+        assert_eq!(
+            html.attrs("img[alt='a']", "src"),
+            [format!("{page}img/a.png")]
+        );
+        assert_eq!(
+            html.attrs("img[srcset]", "srcset"),
+            [format!("{page}a.png 1x, {page}b.png 2x")]
+        );
+    }
+}

@@ -97,11 +97,60 @@ fn instant(date: jiff::civil::Date) -> FixedDateTime {
         .unwrap_or_else(|_| FixedDateTime::default())
 }
 
-/// Feed readers show content out of the site: its links must be absolute.
-fn absolute_links(html: &str, site: &Site) -> String {
-    let origin = site.config.base_url.origin().ascii_serialization();
-    html.replace("href=\"/", &format!("href=\"{origin}/"))
-        .replace("src=\"/", &format!("src=\"{origin}/"))
+/// Attributes that hold a link, by the elements that have them.
+const LINK_ATTRIBUTES: &[(&str, &str)] = &[
+    ("a[href], area[href], link[href]", "href"),
+    (
+        "img[src], source[src], video[src], audio[src], track[src], iframe[src], embed[src]",
+        "src",
+    ),
+    ("img[srcset], source[srcset]", "srcset"),
+    ("video[poster]", "poster"),
+    ("blockquote[cite], q[cite], del[cite], ins[cite]", "cite"),
+];
+
+/// Feed readers show content out of the site, so every link in it is made absolute against
+/// the brief's own URL, as a browser on the brief's page would read it: `../other/`,
+/// `img/a.png`, `#notes` and `/x/` land on the site, `//host/x` on that host. Raw HTML's links
+/// are rewritten as well as Markdown's.
+fn absolute_links(html: &str, page: &url::Url) -> String {
+    let absolute = |link: &str| match page.join(link.trim()) {
+        Ok(url) => url.to_string(),
+        Err(_) => link.to_string(),
+    };
+    let mut settings = lol_html::RewriteStrSettings::new().with_enable_esi_tags(false);
+    for &(selector, attribute) in LINK_ATTRIBUTES {
+        settings =
+            settings.append_element_content_handler(lol_html::element!(selector, move |el| {
+                if let Some(value) = el.get_attribute(attribute) {
+                    let rewritten = if attribute == "srcset" {
+                        srcset_absolute(&value, &absolute)
+                    } else {
+                        absolute(&value)
+                    };
+                    el.set_attribute(attribute, &rewritten)?;
+                }
+                Ok(())
+            }));
+    }
+    // The input is the HTML Accord just rendered; should the rewriter refuse it, the
+    // relative links are left as they are rather than losing the entry.
+    lol_html::rewrite_str(html, settings).unwrap_or_else(|_| html.to_string())
+}
+
+/// `a.png 1x, b.png 2x` with each URL made absolute.
+fn srcset_absolute(srcset: &str, absolute: &dyn Fn(&str) -> String) -> String {
+    srcset
+        .split(',')
+        .map(|candidate| {
+            let candidate = candidate.trim();
+            match candidate.split_once(char::is_whitespace) {
+                Some((url, descriptor)) => format!("{} {}", absolute(url), descriptor.trim()),
+                None => absolute(candidate),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// When a brief was published: its date's time, or the start of the day.
@@ -138,7 +187,12 @@ pub fn render(site: &Site, refs: &Refs, of: &FeedOf, format: FeedFormat) -> Resu
 }
 
 fn content_html(site: &Site, refs: &Refs, b: &Brief) -> Result<String, String> {
-    refs.render(&b.body).map(|r| absolute_links(&r.html, site))
+    let page = site
+        .config
+        .base_url
+        .join(&site.urls.path(&site_path::brief(&b.slug)));
+    let page = page.map_err(|e| format!("the URL of brief `{}`: {e}", b.slug))?;
+    refs.render(&b.body).map(|r| absolute_links(&r.html, &page))
 }
 
 fn atom(site: &Site, refs: &Refs, of: &FeedOf) -> Result<String, String> {
