@@ -428,3 +428,64 @@ fn feed_content_links_are_absolute_and_right() {
         );
     }
 }
+
+/// Item 13: `check` finds the names `build` could not write, or that another system could
+/// not check out: too long, reserved on Windows, or equal but for case.
+#[test]
+fn check_finds_names_that_cannot_be_written_everywhere() {
+    // Names given in front matter are reported where they are written.
+    let site = with_config("");
+    let long_name = "A".repeat(300);
+    site.brief(
+        "long",
+        &format!("title: Long\ndate: 2025-07-12\nparties: [us]\npeople:\n  - name: {long_name}\n    party: us\ncommitments:\n  - id: con\n    text: T\n    by: [us]"),
+        "",
+    );
+    let r = site.run(&["check"]);
+    assert_eq!(r.code, Some(1), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("content/briefs/long.md:6:11"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr
+            .contains("is 300 bytes long, and file systems take at most 255"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("content/briefs/long.md:9:9"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr
+            .contains("`con` in the site's addresses, which is a name Windows reserves"),
+        "{}",
+        r.stderr
+    );
+
+    // Names from file names are reported with the file that makes them.
+    let site = with_config("");
+    site.brief("aux", "title: Aux\ndate: 2025-07-13\nparties: [us]", "");
+    site.write("static/Index.html", "<p>static</p>");
+    site.write("static/Briefs/kl/note.txt", "case");
+    site.write("static/Briefs/kl/other.txt", "case");
+    let r = site.run(&["check"]);
+    assert_eq!(r.code, Some(1), "{}", r.stderr);
+    for expected in [
+        "content/briefs/aux.md would write `briefs/aux/cite.bib`, but `aux` is a name Windows reserves",
+        "`index.html` (the index (page 1)) and `Index.html` (static/Index.html) differ only by case",
+        "`briefs` (content/briefs/aux.md) and `Briefs` (static/Briefs/kl/note.txt) differ only by case",
+        "3 problems found",
+    ] {
+        assert!(
+            r.stderr.contains(expected),
+            "{expected} missing:\n{}",
+            r.stderr
+        );
+    }
+    assert_eq!(site.run(&["build"]).code, Some(1));
+    assert!(!site.path("public").exists());
+}

@@ -229,6 +229,31 @@ pub fn check_url<T>(doc: &Doc<T>, url: &Spanned<String>, errors: &mut Diagnostic
     }
 }
 
+/// A value that becomes a file or folder name of the output (a slug, a commitment id, the
+/// slug of a person's name) must be one every system can write (see
+/// [`crate::output::unportable_name`]); reported here at the value, before the output is
+/// planned.
+pub fn check_output_name<T>(
+    doc: &Doc<T>,
+    value: &Spanned<String>,
+    name: &str,
+    errors: &mut Diagnostics,
+) {
+    if let Some(why) = crate::output::unportable_name(name) {
+        let shown: String = name.chars().take(60).collect();
+        let ellipsis = if shown.len() < name.len() { "…" } else { "" };
+        errors.push(
+            doc.error(
+                value,
+                format!(
+                    "this makes the name `{shown}{ellipsis}` in the site's addresses, which {why}"
+                ),
+            )
+            .with_help("shorten it, or give the page a plainer name"),
+        );
+    }
+}
+
 /// A name or title must show something: not empty, not only spaces or invisible characters
 /// (zero-width spaces, joiners, bidi controls, a soft hyphen), which would make an empty link.
 pub fn check_not_blank<T>(

@@ -450,8 +450,20 @@ pub(super) fn check_brief(
         }
     }
     registry::check_not_blank(doc, &raw.title, "title", errors);
+    if let Some(s) = &raw.slug {
+        registry::check_output_name(doc, s, &s.value, errors);
+    }
     for person in &raw.people {
         registry::check_not_blank(doc, &person.name, "name", errors);
+        registry::check_output_name(
+            doc,
+            &person.name,
+            &slug::slugify(&person.name.value),
+            errors,
+        );
+    }
+    for c in &raw.commitments {
+        registry::check_output_name(doc, &c.id, &c.id.value, errors);
     }
     for c in &raw.commitments {
         if let Some(text) = &c.text {

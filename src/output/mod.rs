@@ -274,8 +274,11 @@ impl Output {
         );
     }
 
-    /// Two files where one path is a folder of the other (`briefs` and `briefs/a/index.html`).
+    /// Paths the output cannot have: two files where one path is a folder of the other
+    /// (`briefs` and `briefs/a/index.html`), and names that would not survive a checkout on
+    /// another system (see [`check_portable`]).
     pub fn check_paths(&self, errors: &mut Diagnostics) {
+        self.check_portable(errors);
         for (path, entry) in &self.files {
             for dir in ancestors(path) {
                 if let Some(other) = self.files.get(dir) {
@@ -290,6 +293,121 @@ impl Output {
             }
         }
     }
+}
+
+impl Output {
+    /// Names a site published from one machine must have on every other: a deploy checkout on
+    /// macOS or Windows, or a file system with shorter names. Each name is at most
+    /// [`MAX_NAME_BYTES`] bytes, none is reserved on Windows (`aux`, `con.html`) or holds a
+    /// character it refuses, and no two paths differ only by case (`Index.html` beside
+    /// `index.html`), which case-insensitive systems take for one file.
+    fn check_portable(&self, errors: &mut Diagnostics) {
+        let mut folded: std::collections::HashMap<String, &str> =
+            std::collections::HashMap::with_capacity(self.files.len());
+        let mut reported = BTreeSet::new();
+        for (path, entry) in &self.files {
+            for name in path.split('/') {
+                if let Some(why) = unportable_name(name)
+                    && reported.insert(name.to_string())
+                {
+                    errors.push(
+                        Diagnostic::general(format!(
+                            "{} would write `{}`, but `{}` {why}",
+                            entry.origin,
+                            shortened(path),
+                            shortened(name)
+                        ))
+                        .with_help("give it a shorter or plainer name (a brief's `slug:`, a person's name, a commitment's `id:` or the file's name)"),
+                    );
+                }
+            }
+            // From the top, so that a folder differing by case is reported once, not once
+            // for each file under it.
+            let mut prefixes: Vec<&str> = ancestors(path).collect();
+            prefixes.reverse();
+            prefixes.push(path);
+            for prefix in prefixes {
+                let key = prefix.to_lowercase();
+                match folded.get(&key) {
+                    Some(other) if *other != prefix => {
+                        if reported.insert(key) {
+                            errors.push(
+                                Diagnostic::general(format!(
+                                    "`{}` ({}) and `{}` ({}) differ only by case: on macOS and Windows they are one file",
+                                    shortened(prefix),
+                                    entry.origin,
+                                    shortened(other),
+                                    self.origin_under(other)
+                                ))
+                                .with_help("rename one of them"),
+                            );
+                        }
+                        break;
+                    }
+                    Some(_) => {}
+                    None => {
+                        folded.insert(key, prefix);
+                    }
+                }
+            }
+        }
+    }
+
+    /// The origin of the file at `path`, or of the first file under it when it is a folder.
+    fn origin_under(&self, path: &str) -> &str {
+        self.files
+            .get(path)
+            .or_else(|| {
+                self.files
+                    .range(format!("{path}/")..)
+                    .next()
+                    .filter(|(p, _)| p.starts_with(&format!("{path}/")))
+                    .map(|(_, e)| e)
+            })
+            .map_or("", |e| e.origin.as_str())
+    }
+}
+
+/// A name cut to a length an error message can show.
+fn shortened(name: &str) -> std::borrow::Cow<'_, str> {
+    match name.char_indices().nth(60) {
+        Some((i, _)) => format!("{}…", &name[..i]).into(),
+        None => name.into(),
+    }
+}
+
+/// The longest file or folder name most file systems take (ext4, APFS, NTFS: 255 bytes).
+pub const MAX_NAME_BYTES: usize = 255;
+
+/// Why one name of a path cannot be written everywhere, if it cannot.
+pub fn unportable_name(name: &str) -> Option<String> {
+    const RESERVED: &[&str] = &[
+        "con", "prn", "aux", "nul", "com1", "com2", "com3", "com4", "com5", "com6", "com7", "com8",
+        "com9", "lpt1", "lpt2", "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9",
+    ];
+    if name.len() > MAX_NAME_BYTES {
+        return Some(format!(
+            "is {} bytes long, and file systems take at most {MAX_NAME_BYTES}",
+            name.len()
+        ));
+    }
+    let stem = name.split('.').next().unwrap_or(name).to_ascii_lowercase();
+    if RESERVED.contains(&stem.trim_end()) {
+        return Some("is a name Windows reserves for a device".into());
+    }
+    if let Some(c) = name
+        .chars()
+        .find(|&c| matches!(c, '<' | '>' | ':' | '"' | '\\' | '|' | '?' | '*') || c.is_control())
+    {
+        return Some(format!(
+            "holds `{}`, which Windows does not allow in a name",
+            c.escape_debug()
+        ));
+    }
+    if name.ends_with(['.', ' ']) {
+        return Some("ends with a dot or a space, which Windows drops".into());
+    }
+    None
 }
 
 /// The folders above a relative path: `a/b/c` gives `a/b`, then `a`.
