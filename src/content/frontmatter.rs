@@ -103,17 +103,39 @@ fn parse_yaml<T: DeserializeOwned>(
             "add the fields between the `---` lines: `title:` and `date:` for a brief, `name:` for a party or topic",
         ));
     }
-    let options = serde_saphyr::options! { strict_booleans: true };
+    let allowance = expansion_allowance(front.len());
+    let options = serde_saphyr::options! {
+        strict_booleans: true,
+        budget: serde_saphyr::budget! { max_nodes: allowance },
+        alias_limits: serde_saphyr::alias_limits! {
+            max_total_replayed_events: allowance,
+            max_replay_stack_depth: 16,
+        },
+    };
     serde_saphyr::from_str_with_options(front, options).map_err(|e| {
-        let message = serde_saphyr::DefaultMessageFormatter
+        let mut message = serde_saphyr::DefaultMessageFormatter
             .format_message(&e)
             .to_string();
+        if message.contains("budget breached") || message.contains("replay") {
+            message = format!(
+                "the front matter grows too large through anchors and aliases (`&a`, `*a`): at most {allowance} values for a file of this size"
+            );
+        }
         let range = e
             .location()
             .map(|loc| location_range(file, Position::of(&loc), split.front.end))
             .unwrap_or(split.front_inner.start..split.front_inner.start);
         schema_error(file, range, message, fields, Format::Yaml)
     })
+}
+
+/// How many values (nodes, and events replayed from aliases) a YAML front matter of `bytes`
+/// may make. Written out, a value takes a few bytes, so real front matter stays far below;
+/// an alias "bomb" (a 400-byte file whose aliases nest to a million values, thirty of which
+/// took 683 MB) stops at once. Proportional to the text, the site's total is bounded by the
+/// size of the site however many files it has.
+fn expansion_allowance(bytes: usize) -> usize {
+    2_000 + 8 * bytes
 }
 
 fn parse_toml<T: DeserializeOwned>(
