@@ -546,3 +546,45 @@ fn yaml_aliases_cannot_blow_up_a_site() {
     );
     site.build();
 }
+
+/// Item 10: a list page's size does not grow with the product of two counts. 50 briefs
+/// naming the same 1,000 parties wrote 785 KB per party page (ten cards of 1,000 chips); a
+/// card now shows eight parties and says how many more, and the brief's page lists them all.
+#[test]
+fn list_pages_do_not_grow_with_parties_per_brief() {
+    let site = with_config("");
+    site.write("accord.toml", &format!("{CONFIG}search = false\n"));
+    let ids: Vec<String> = (0..300).map(|i| format!("p{i}")).collect();
+    for id in &ids {
+        site.party(id, &format!("name: Party number {id}"));
+    }
+    for b in 0..20 {
+        site.brief(
+            &format!("b{b}"),
+            &format!(
+                "title: Brief {b}\ndate: 2025-07-{:02}\nparties: [{}]",
+                b + 1,
+                ids.join(", ")
+            ),
+            "",
+        );
+    }
+    let cost = common::run_costed(site.root(), &["build"]);
+    assert!(cost.run.ok(), "{}", cost.run.stderr);
+    for page in [
+        "public/index.html",
+        "public/parties/p1/index.html",
+        "public/people/index.html",
+    ] {
+        let size = std::fs::metadata(site.path(page)).map_or(0, |m| m.len());
+        assert!(size < 30_000, "{page}: {size} bytes");
+    }
+    let index = site.html("public/index.html");
+    assert_eq!(index.texts(".chip-more a")[0], "and 292 more");
+    assert_eq!(
+        site.html("public/briefs/b1/index.html")
+            .count(".brief-glance a.chip-party, dd .chip-party"),
+        300
+    );
+    assert!(cost.peak_mib < 500, "peak {} MiB", cost.peak_mib);
+}

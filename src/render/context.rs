@@ -122,8 +122,13 @@ pub struct BriefSummary<'a> {
     pub summary: Option<&'a str>,
     pub event: Option<&'a str>,
     pub location: Option<&'a str>,
+    /// On lists, the first [`LISTED`] parties, and how many more there are; on the brief's
+    /// own page, all of them (`parties_more` is 0).
     pub parties: Vec<Link>,
+    pub parties_more: usize,
+    /// Likewise the topics.
     pub topics: Vec<Link>,
+    pub topics_more: usize,
     pub commitment_count: usize,
     pub draft: bool,
 }
@@ -216,7 +221,10 @@ pub struct CommitmentSummary<'a> {
     pub id: &'a str,
     pub url: String,
     pub text: &'a str,
+    /// On lists, the first [`LISTED`] parties that made it, and how many more; on the
+    /// commitment's own page, all of them.
     pub by: Vec<Link>,
+    pub by_more: usize,
     pub topic: Option<Link>,
     /// The current status (of the latest brief naming it).
     pub status: StatusView<'a>,
@@ -280,6 +288,15 @@ pub struct PageLink {
     pub url: String,
     /// Pages are left out before this one (show an ellipsis).
     pub gap_before: bool,
+}
+
+/// How many parties or topics a brief or commitment shows where it is one of a list: a page
+/// of ten briefs that each named 1,000 parties was 785 KB, and such a page's size must not
+/// grow with the product of two counts. Their own pages list them all.
+pub const LISTED: usize = 8;
+
+fn listed<T>(all: &[T]) -> &[T] {
+    &all[..all.len().min(LISTED)]
 }
 
 /// Builds views from the model.
@@ -374,8 +391,13 @@ impl<'a> Views<'a> {
             summary: b.summary.as_deref(),
             event: b.event.as_deref(),
             location: b.location.as_deref(),
-            parties: self.party_refs(&b.parties),
-            topics: b.topics.iter().filter_map(|t| self.topic_ref(t)).collect(),
+            parties: self.party_refs(listed(&b.parties)),
+            parties_more: b.parties.len().saturating_sub(LISTED),
+            topics: listed(&b.topics)
+                .iter()
+                .filter_map(|t| self.topic_ref(t))
+                .collect(),
+            topics_more: b.topics.len().saturating_sub(LISTED),
             commitment_count: b.commitments.len(),
             draft: b.draft,
         }
@@ -383,8 +405,13 @@ impl<'a> Views<'a> {
 
     /// A brief with its `body`, rendered for this page.
     pub fn brief(&self, b: &'a Brief, body: &'a crate::markdown::Rendered) -> BriefView<'a> {
+        let mut summary = self.brief_summary(b);
+        summary.parties = self.party_refs(&b.parties);
+        summary.parties_more = 0;
+        summary.topics = b.topics.iter().filter_map(|t| self.topic_ref(t)).collect();
+        summary.topics_more = 0;
         BriefView {
-            summary: self.brief_summary(b),
+            summary,
             people: b.people.iter().map(|p| self.person(p)).collect(),
             commitments: b
                 .commitments
@@ -472,7 +499,8 @@ impl<'a> Views<'a> {
             id: &c.id,
             url: self.site.urls.path(&site_path::commitment(&c.id)),
             text: &c.text,
-            by: self.party_refs(&c.by),
+            by: self.party_refs(listed(&c.by)),
+            by_more: c.by.len().saturating_sub(LISTED),
             topic: c.topic.as_deref().and_then(|t| self.topic_ref(t)),
             status: self.status(&c.status),
             due: c.due.map(|d| d.to_string()),
@@ -480,6 +508,15 @@ impl<'a> Views<'a> {
             last_seen: c.last_seen().map(|d| d.to_string()),
             mentions: c.timeline.len(),
             overdue: c.is_overdue(self.site.today, &self.site.config),
+        }
+    }
+
+    /// A commitment on its own page: every party that made it.
+    pub fn commitment(&self, c: &'a Commitment) -> CommitmentSummary<'a> {
+        CommitmentSummary {
+            by: self.party_refs(&c.by),
+            by_more: 0,
+            ..self.commitment_summary(c)
         }
     }
 

@@ -427,7 +427,7 @@ pub fn context(
         PageKind::Commitment(id) => {
             let c = &site.commitments[id];
             ctx.insert("page", &v.page("commitment", &c.text, page.path.clone()));
-            ctx.insert("commitment", &v.commitment_summary(c));
+            ctx.insert("commitment", &v.commitment(c));
             ctx.insert("timeline", &timeline(&v, c));
         }
         PageKind::Search => {
