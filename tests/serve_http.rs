@@ -224,3 +224,142 @@ fn ctrl_c_stops_the_server_cleanly_and_a_busy_port_moves_on() {
     assert!(out.contains("Stopped."), "{out}");
     drop(listener);
 }
+
+/// The server's peak resident memory so far, in MiB.
+fn peak_mib(server: &Server) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{}/status", server.pid())).unwrap();
+    let line = status.lines().find(|l| l.starts_with("VmHWM:")).unwrap();
+    line.split_whitespace()
+        .nth(1)
+        .unwrap()
+        .parse::<u64>()
+        .unwrap()
+        / 1024
+}
+
+fn authority(server: &Server) -> String {
+    server
+        .url
+        .trim_start_matches("http://")
+        .split('/')
+        .next()
+        .unwrap()
+        .to_string()
+}
+
+/// Hostile input, item 9: a large static file is streamed, not read whole per request
+/// (twenty downloads of a 200 MB file held 4 GB).
+#[test]
+fn large_static_files_are_streamed() {
+    let site = site();
+    let big = std::fs::File::create(site.path("static/big.bin")).unwrap();
+    big.set_len(100 << 20).unwrap();
+    let server = Server::start(&site);
+    let before = peak_mib(&server);
+    let downloads: Vec<_> = (0..10)
+        .map(|_| {
+            let authority = authority(&server);
+            std::thread::spawn(move || {
+                let mut stream = TcpStream::connect(&authority).unwrap();
+                stream
+                    .set_read_timeout(Some(Duration::from_secs(60)))
+                    .unwrap();
+                write!(
+                    stream,
+                    "GET /briefs/big.bin HTTP/1.1\r\nHost: {authority}\r\nConnection: close\r\n\r\n"
+                )
+                .unwrap();
+                let mut total = 0usize;
+                let mut buf = vec![0u8; 1 << 16];
+                while let Ok(n) = stream.read(&mut buf) {
+                    if n == 0 {
+                        break;
+                    }
+                    total += n;
+                }
+                total
+            })
+        })
+        .collect();
+    for d in downloads {
+        assert!(d.join().unwrap() > 100 << 20, "a download was cut short");
+    }
+    let peak = peak_mib(&server);
+    assert!(peak < before + 200, "peak {peak} MiB (from {before} MiB)");
+}
+
+/// Item 9: a connection that says nothing, or sends its head too slowly, is closed.
+#[test]
+fn idle_and_slow_connections_are_closed() {
+    let site = site();
+    let server = Server::start(&site);
+    let authority = authority(&server);
+    let idle = TcpStream::connect(&authority).unwrap();
+    let mut slow = TcpStream::connect(&authority).unwrap();
+    write!(slow, "GET /briefs/ HTTP/1.1\r\nHost: {authority}\r\n").unwrap();
+    let started = Instant::now();
+    for mut stream in [idle, slow] {
+        stream
+            .set_read_timeout(Some(Duration::from_secs(30)))
+            .unwrap();
+        let mut buf = [0u8; 512];
+        // Closed by the server: end of stream (or a 408 first, then the end).
+        let mut reads = 0;
+        while let Ok(n) = stream.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            reads += 1;
+            assert!(reads < 10, "still open");
+        }
+    }
+    let waited = started.elapsed();
+    assert!(
+        waited < Duration::from_secs(25),
+        "closed only after {waited:?}"
+    );
+    // The server still serves.
+    let (status, _, _) = request(&server.url, "GET", "/briefs/");
+    assert_eq!(status, 200);
+}
+
+/// Item 9: at most a few hundred connections are served at once, so 20,000 idle ones cannot
+/// take every descriptor; once the idle ones time out, a reader gets its page.
+#[test]
+fn connections_are_capped_and_idle_ones_make_way() {
+    let site = site();
+    let server = Server::start(&site);
+    let authority = authority(&server);
+    let idle: Vec<TcpStream> = (0..600)
+        .filter_map(|_| TcpStream::connect(&authority).ok())
+        .collect();
+    assert!(idle.len() > 550, "only {} connections", idle.len());
+    std::thread::sleep(Duration::from_millis(500));
+    let fds = std::fs::read_dir(format!("/proc/{}/fd", server.pid()))
+        .unwrap()
+        .count();
+    assert!(fds < 512 + 64, "the server holds {fds} descriptors");
+    let started = Instant::now();
+    let mut stream = TcpStream::connect(&authority).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    write!(
+        stream,
+        "GET /briefs/ HTTP/1.1\r\nHost: {authority}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut response = Vec::new();
+    let _ = stream.read_to_end(&mut response);
+    assert!(
+        response.starts_with(b"HTTP/1.1 200"),
+        "{:?}",
+        String::from_utf8_lossy(&response[..response.len().min(200)])
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(25),
+        "answered after {:?}",
+        started.elapsed()
+    );
+    drop(idle);
+}

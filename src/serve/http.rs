@@ -139,8 +139,15 @@ async fn file_response(
 ) -> Response<Body> {
     let bytes = match output.content(file) {
         Some(Content::Bytes(b)) => b.clone(),
-        Some(Content::Copy(disk)) => match shared.read_static(disk).await {
-            Some(b) => b.into(),
+        Some(Content::Copy(disk)) => match shared.open_static(disk).await {
+            // Static HTML gets the reload script like a page, unless it is too big to read.
+            Some((f, len)) if file.ends_with(".html") && len <= MAX_INJECTED_HTML => {
+                match read_all(f, len).await {
+                    Some(b) => b.into(),
+                    None => return not_found(served),
+                }
+            }
+            Some((f, len)) => return streamed(file, f, len),
             None => return not_found(served),
         },
         None | Some(Content::Staged) => return not_found(served),
@@ -154,6 +161,28 @@ async fn file_response(
         .status(StatusCode::OK)
         .header(header::CONTENT_TYPE, content_type(file))
         .body(Body::from(body))
+        .unwrap_or_default()
+}
+
+/// Static HTML up to this size is read to inject the reload script; larger files are sent as
+/// they are.
+const MAX_INJECTED_HTML: u64 = 8 << 20;
+
+async fn read_all(mut file: tokio::fs::File, len: u64) -> Option<Vec<u8>> {
+    use tokio::io::AsyncReadExt as _;
+    let mut bytes = Vec::with_capacity(usize::try_from(len).ok()?);
+    file.read_to_end(&mut bytes).await.ok()?;
+    Some(bytes)
+}
+
+/// A static file sent in chunks as it is read: twenty downloads of a 200 MB file held 4 GB
+/// when each was read whole first.
+fn streamed(file: &str, f: tokio::fs::File, len: u64) -> Response<Body> {
+    Response::builder()
+        .status(StatusCode::OK)
+        .header(header::CONTENT_TYPE, content_type(file))
+        .header(header::CONTENT_LENGTH, len)
+        .body(Body::from_stream(tokio_util::io::ReaderStream::new(f)))
         .unwrap_or_default()
 }
 

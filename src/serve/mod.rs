@@ -100,14 +100,16 @@ impl Shared {
         *guard = Arc::new(served);
     }
 
-    /// A static file's bytes, if it is still inside the site (a symlink swapped in later that
-    /// points elsewhere is refused).
-    async fn read_static(&self, disk: &Path) -> Option<Vec<u8>> {
+    /// A static file, opened, and its length, if it is still inside the site (a symlink
+    /// swapped in later that points elsewhere is refused).
+    async fn open_static(&self, disk: &Path) -> Option<(tokio::fs::File, u64)> {
         let real = tokio::fs::canonicalize(disk).await.ok()?;
         if !self.boundary.admits(&real) {
             return None;
         }
-        tokio::fs::read(real).await.ok()
+        let file = tokio::fs::File::open(real).await.ok()?;
+        let len = file.metadata().await.ok()?.len();
+        Some((file, len))
     }
 }
 
@@ -267,22 +269,72 @@ fn run_http(listener: TcpListener, shared: Arc<Shared>) -> Result<(), Error> {
                 axum::http::header::CACHE_CONTROL,
                 axum::http::HeaderValue::from_static("no-store"),
             ));
+        let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
         let stopping = shared.clone();
-        let shutdown = async move {
+        tokio::spawn(async move {
             let _ = tokio::signal::ctrl_c().await;
             stopping.stopping.store(true, Ordering::SeqCst);
             let _ = stopping.signals.send(Signal::Shutdown);
+            let _ = stop_tx.send(true);
             // A second Ctrl-C does not wait for connections to close.
-            tokio::spawn(async {
-                let _ = tokio::signal::ctrl_c().await;
-                std::process::exit(130);
-            });
-        };
-        let server = axum::serve(listener, app).with_graceful_shutdown(shutdown);
-        server.await.map_err(io_error)?;
+            let _ = tokio::signal::ctrl_c().await;
+            std::process::exit(130);
+        });
+        accept_loop(listener, app, stop_rx).await;
         crate::outln!("Stopped.");
         Ok(())
     })
+}
+
+/// At most this many connections are served at once; more wait to be accepted. Live-reload
+/// streams count, so a few hundred tabs are fine.
+const MAX_CONNECTIONS: usize = 512;
+
+/// A connection that sends no complete request head within this time is closed: one that
+/// opened and said nothing, sent its headers a byte at a time, or idled after a response.
+const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Accept connections until `stop` turns true, each served by hyper with [`HEADER_TIMEOUT`],
+/// at most [`MAX_CONNECTIONS`] at once; then let open ones finish (briefly).
+async fn accept_loop(
+    listener: tokio::net::TcpListener,
+    app: axum::Router,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    use tower::ServiceExt as _;
+    let permits = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(HEADER_TIMEOUT);
+    loop {
+        let accepted = tokio::select! {
+            _ = stop.changed() => break,
+            accepted = async {
+                let permit = permits.clone().acquire_owned().await;
+                (permit, listener.accept().await)
+            } => accepted,
+        };
+        let (Ok(permit), Ok((stream, _))) = accepted else {
+            // Out of descriptors, or a connection reset before it was accepted: go on.
+            tokio::time::sleep(Duration::from_millis(10)).await;
+            continue;
+        };
+        let router = app.clone();
+        let service = hyper::service::service_fn(
+            move |request: axum::http::Request<hyper::body::Incoming>| {
+                router.clone().oneshot(request.map(axum::body::Body::new))
+            },
+        );
+        let connection = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
+        tokio::spawn(async move {
+            let _ = connection.await;
+            drop(permit);
+        });
+    }
+    // Live-reload streams were told to end; give the rest a moment.
+    let _ = tokio::time::timeout(Duration::from_secs(2), graceful.shutdown()).await;
 }
 
 /// Wait for changes, rebuild, swap the served output, then signal the pages.

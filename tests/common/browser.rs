@@ -67,6 +67,11 @@ impl Server {
         Server { child, url, output }
     }
 
+    /// The server's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     pub fn log(&self) -> String {
         self.output.lock().unwrap().join("\n")
     }
