@@ -20,6 +20,11 @@ fn main() -> ExitCode {
     let root = cli.root.clone().unwrap_or_else(|| PathBuf::from("."));
     match run(&cli, root) {
         Ok(()) => ExitCode::SUCCESS,
+        // The interrupt handler is deleting the staging directory and exits with 130 when it
+        // is done; returning now would cut that short.
+        Err(_) if accord::output::interrupted() => loop {
+            std::thread::park();
+        },
         Err(e) => {
             print_error(&e);
             ExitCode::from(1)
@@ -33,6 +38,11 @@ fn run(cli: &Cli, root: PathBuf) -> Result<(), Error> {
     match &cli.command {
         Command::Build(args) => {
             build::check_root(&root)?;
+            // Interrupted, a build leaves the previous output as it was, and nothing beside it.
+            let _ = ctrlc::set_handler(|| {
+                accord::output::interrupt();
+                std::process::exit(130);
+            });
             let options = BuildOptions {
                 root,
                 base_url: args.base_url.clone(),

@@ -15,9 +15,11 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::render::RenderedPage;
 use crate::urls::output_file;
 
+mod recover;
 pub mod size;
 mod write;
 
+pub use recover::{interrupt, interrupted, lock_name};
 pub use write::{Staging, check_output_dir};
 
 /// The list of files Accord wrote, one relative path per line.

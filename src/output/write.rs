@@ -9,6 +9,7 @@ use std::sync::Mutex;
 
 use rayon::prelude::*;
 
+use super::recover;
 use super::{Content, MANIFEST, Output, OutputError, ancestors, io_at};
 
 impl Output {
@@ -35,13 +36,17 @@ pub struct Staging {
     /// Set once swapped in; until then, dropping the staging (a panic while rendering)
     /// deletes it.
     done: bool,
+    /// Held until the build is done: no other build writes this output meanwhile.
+    _lock: fs::File,
 }
 
 impl Drop for Staging {
     fn drop(&mut self) {
+        let mut registered = recover::registered();
         if !self.done {
             remove_tree_we_wrote(&self.staging);
         }
+        *registered = None;
     }
 }
 
@@ -55,7 +60,6 @@ impl Staging {
                 help: "pass the real directory with --output".into(),
             });
         }
-        let previous = previous_manifest(dir)?;
         let name = dir
             .file_name()
             .map_or_else(|| "output".into(), |n| n.to_string_lossy().into_owned());
@@ -64,6 +68,9 @@ impl Staging {
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
         fs::create_dir_all(parent).map_err(io_at(parent))?;
+        let lock = recover::lock(parent, &name, dir)?;
+        recover::recover(parent, &name, dir)?;
+        let previous = previous_manifest(dir)?;
         let foreign = match &previous {
             Some(written) => {
                 let mut found = Vec::new();
@@ -74,7 +81,14 @@ impl Staging {
             None => Vec::new(),
         };
         let staging = unique_sibling(parent, &name, "new");
-        fs::create_dir_all(&staging).map_err(io_at(&staging))?;
+        {
+            let mut registered = recover::registered();
+            if recover::interrupted() {
+                return Err(recover::interrupted_error(dir));
+            }
+            fs::create_dir_all(&staging).map_err(io_at(&staging))?;
+            *registered = Some(staging.clone());
+        }
         Ok(Staging {
             dir: dir.to_path_buf(),
             parent: parent.to_path_buf(),
@@ -84,11 +98,15 @@ impl Staging {
             foreign,
             made: Mutex::new(HashSet::new()),
             done: false,
+            _lock: lock,
         })
     }
 
     /// Write one file of the new build (from any thread).
     pub fn write_file(&self, rel: &str, bytes: &[u8]) -> Result<(), OutputError> {
+        if recover::interrupted() {
+            return Err(recover::interrupted_error(&self.dir));
+        }
         let path = self.staging.join(rel);
         self.make_parent(&path)?;
         fs::write(&path, bytes).map_err(io_at(&path))
@@ -125,6 +143,13 @@ impl Staging {
         }
         output.check_no_conflict(&self.dir, &self.foreign)?;
         self.write_rest(output)?;
+        // An interrupt from here on waits for the swap to end.
+        let mut registered = recover::registered();
+        if recover::interrupted() {
+            drop(registered);
+            return Err(recover::interrupted_error(&self.dir));
+        }
+        *registered = None;
         // From here on the staging directory is handled by the swap (and restored on failure).
         self.done = true;
         let dir = self.dir.clone();
@@ -216,16 +241,9 @@ fn previous_manifest(dir: &Path) -> Result<Option<BTreeSet<String>>, OutputError
             help: "choose another output directory with --output".into(),
         });
     }
-    let manifest = dir.join(MANIFEST);
-    match fs::read_to_string(&manifest) {
-        // Only plain relative paths: a manifest edited to name `../x` or `/x` names nothing.
-        Ok(text) => Ok(Some(
-            text.lines()
-                .filter(|l| is_plain_relative(l))
-                .map(str::to_string)
-                .collect(),
-        )),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+    match files_in_manifest(dir)? {
+        Some(files) => Ok(Some(files)),
+        None => {
             let mut entries = fs::read_dir(dir).map_err(io_at(dir))?;
             if entries.next().is_none() {
                 Ok(Some(BTreeSet::new()))
@@ -238,6 +256,21 @@ fn previous_manifest(dir: &Path) -> Result<Option<BTreeSet<String>>, OutputError
                 })
             }
         }
+    }
+}
+
+/// The files the manifest in `dir` lists, or `None` when it has none.
+pub(super) fn files_in_manifest(dir: &Path) -> Result<Option<BTreeSet<String>>, OutputError> {
+    let manifest = dir.join(MANIFEST);
+    match fs::read_to_string(&manifest) {
+        // Only plain relative paths: a manifest edited to name `../x` or `/x` names nothing.
+        Ok(text) => Ok(Some(
+            text.lines()
+                .filter(|l| is_plain_relative(l))
+                .map(str::to_string)
+                .collect(),
+        )),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
         Err(e) => Err(io_at(&manifest)(e)),
     }
 }
@@ -334,15 +367,24 @@ fn restore(
 }
 
 /// Delete what the manifest lists, then the directories left empty. Anything else stays.
-fn remove_files_we_wrote(dir: &Path, written: &BTreeSet<String>) {
+/// The manifest goes last, so a build killed half-way through leaves either the manifest (the
+/// next build finishes the job) or nothing but empty folders.
+pub(super) fn remove_files_we_wrote(dir: &Path, written: &BTreeSet<String>) {
     written.par_iter().for_each(|rel| {
         let _ = fs::remove_file(dir.join(rel));
     });
+    if let Ok(entries) = fs::read_dir(dir) {
+        for e in entries.flatten() {
+            if e.file_type().is_ok_and(|t| t.is_dir()) {
+                remove_empty_dirs(&e.path());
+            }
+        }
+    }
     let _ = fs::remove_file(dir.join(MANIFEST));
-    remove_empty_dirs(dir);
+    let _ = fs::remove_dir(dir);
 }
 
-fn remove_empty_dirs(dir: &Path) {
+pub(super) fn remove_empty_dirs(dir: &Path) {
     if let Ok(entries) = fs::read_dir(dir) {
         for e in entries.flatten() {
             if e.file_type().is_ok_and(|t| t.is_dir()) {
@@ -354,7 +396,7 @@ fn remove_empty_dirs(dir: &Path) {
 }
 
 /// A staging directory of our own: everything in it was written by this build.
-fn remove_tree_we_wrote(dir: &Path) {
+pub(super) fn remove_tree_we_wrote(dir: &Path) {
     let _ = fs::remove_dir_all(dir);
 }
 
@@ -472,9 +514,11 @@ mod tests {
             fs::read_to_string(out.join("CNAME")).unwrap(),
             "example.org"
         );
+        // The output, and the lock a build keeps beside it.
         let leftovers: Vec<_> = fs::read_dir(tmp.path())
             .unwrap()
             .map(|e| e.unwrap().file_name())
+            .filter(|n| *n != *super::recover::lock_name("public"))
             .collect();
         assert_eq!(
             leftovers.len(),

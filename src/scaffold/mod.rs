@@ -71,7 +71,8 @@ sources:
     )
 }
 
-const STARTER_GITIGNORE: &str = "/public\n";
+/// The output, and the lock a build holds beside it (see [`crate::output::lock_name`]).
+const STARTER_GITIGNORE: &str = "/public\n/.public.accord-lock\n";
 
 /// `accord init DIR`: a working starter site. Refuses a directory that already has an
 /// `accord.toml`, and never overwrites a file.
