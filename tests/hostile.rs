@@ -588,3 +588,24 @@ fn list_pages_do_not_grow_with_parties_per_brief() {
     );
     assert!(cost.peak_mib < 500, "peak {} MiB", cost.peak_mib);
 }
+
+/// Held, kept: a body of 100,000 nested blockquotes builds (or fails) without a stack
+/// overflow, in bounded time.
+#[test]
+fn deeply_nested_markdown_does_not_crash() {
+    let site = with_config("");
+    site.brief(
+        "deep",
+        "title: Deep\ndate: 2025-07-12\nparties: [us]",
+        &format!("{} deep\n", ">".repeat(100_000)),
+    );
+    site.write("accord.toml", &format!("{CONFIG}search = false\n"));
+    let cost = common::run_costed(site.root(), &["build"]);
+    assert!(
+        matches!(cost.run.code, Some(0) | Some(1)),
+        "exit {:?}: {}",
+        cost.run.code,
+        cost.run.stderr
+    );
+    assert!(cost.elapsed.as_secs() < 60, "took {:?}", cost.elapsed);
+}

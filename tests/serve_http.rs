@@ -126,6 +126,26 @@ fn serves_the_site_under_its_base_path_and_nothing_else() {
         "/briefs/content/briefs/kl.md",
         "/briefs/.accord-manifest",
         "/briefs/nope/",
+        // More spellings of the way out (the red-team tried 28; all held, and stay held).
+        "/briefs/..%5caccord.toml",
+        "/briefs/..\\accord.toml",
+        "/briefs/%252e%252e/accord.toml",
+        "/briefs/%c0%ae%c0%ae/accord.toml",
+        "/briefs/.%2e/accord.toml",
+        "/briefs/%2e./accord.toml",
+        "/briefs/./../accord.toml",
+        "/briefs/briefs/../../accord.toml",
+        "/briefs/....//accord.toml",
+        "/briefs/..;/accord.toml",
+        "/briefs/%00/../accord.toml",
+        "/briefs/index.html%00.css",
+        "/briefs/%2f%2fetc/passwd",
+        "/briefs/%2Fetc%2Fpasswd",
+        "/briefs/.git/config",
+        "/briefs/%2e%2e%2f%2e%2e%2fetc%2fpasswd",
+        "/briefs/..%252f..%252faccord.toml",
+        "/briefs/static/../accord.toml",
+        "/briefs/content%2fbriefs%2fkl.md",
     ] {
         assert_eq!(request(&server.url, "GET", path).0, 404, "{path}");
     }
@@ -362,4 +382,53 @@ fn connections_are_capped_and_idle_ones_make_way() {
         started.elapsed()
     );
     drop(idle);
+}
+
+/// Hostile input (held, kept): 300 live-reload clients that connect and vanish leave the
+/// server serving, rebuilding and holding no more descriptors than before.
+#[test]
+fn vanishing_reload_clients_leave_nothing_behind() {
+    let site = site();
+    let server = Server::start(&site);
+    let authority = authority(&server);
+    let fds = || {
+        std::fs::read_dir(format!("/proc/{}/fd", server.pid()))
+            .unwrap()
+            .count()
+    };
+    let before = fds();
+    for round in 0..3 {
+        let clients: Vec<TcpStream> = (0..100)
+            .map(|_| {
+                let mut s = TcpStream::connect(&authority).unwrap();
+                write!(
+                    s,
+                    "GET /briefs/__accord/events HTTP/1.1\r\nHost: {authority}\r\n\r\n"
+                )
+                .unwrap();
+                s
+            })
+            .collect();
+        std::thread::sleep(Duration::from_millis(200));
+        drop(clients);
+        // A change is broadcast to the streams that went away.
+        site.brief(
+            "kl",
+            &format!("title: Kuala Lumpur talks {round}\ndate: 2025-07-11\nparties: [us]"),
+            "Body.\n",
+        );
+        std::thread::sleep(Duration::from_millis(500));
+    }
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while fds() > before + 5 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(
+        fds() <= before + 5,
+        "{} descriptors, {before} before",
+        fds()
+    );
+    let (status, _, body) = request(&server.url, "GET", "/briefs/briefs/kl/");
+    assert_eq!(status, 200);
+    assert!(String::from_utf8_lossy(&body).contains("Kuala Lumpur talks 2"));
 }

@@ -321,6 +321,9 @@ async fn accept_loop(
             tokio::time::sleep(Duration::from_millis(10)).await;
             continue;
         };
+        // Without it, a response written in two parts waits for the reader's delayed
+        // acknowledgement of the first: 40 ms a request on a kept-alive connection.
+        let _ = stream.set_nodelay(true);
         let router = app.clone();
         let service = hyper::service::service_fn(
             move |request: axum::http::Request<hyper::body::Incoming>| {
