@@ -312,6 +312,17 @@ pub fn allow_outside(text: &str) -> Vec<String> {
     toml::from_str::<Only>(text).map_or_else(|_| Vec::new(), |o| o.allow_outside)
 }
 
+/// `output_dir` as written (default `public`), read before the site is loaded so that links
+/// into the output can be refused (see [`crate::content::Boundary`]).
+pub fn output_dir_of(text: &str) -> PathBuf {
+    #[derive(Deserialize)]
+    struct Only {
+        #[serde(default = "default_output_dir")]
+        output_dir: PathBuf,
+    }
+    toml::from_str::<Only>(text).map_or_else(|_| default_output_dir(), |o| o.output_dir)
+}
+
 /// An absolute http(s) URL; a missing trailing slash is added so the path is a directory.
 pub fn parse_base_url(text: &str) -> Result<Url, String> {
     let mut url = Url::parse(text).map_err(|e| format!("`{text}` is not a valid URL ({e})"))?;

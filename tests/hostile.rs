@@ -114,6 +114,20 @@ fn links_out_of_the_site_are_refused_unless_allowed() {
     .unwrap();
     site.build();
     assert_eq!(site.read("public/readme.txt"), "inside");
+    // ...but not into a hidden folder or file (a checkout's `.git/config` holds its CI token)
+    // or into the output.
+    site.write(
+        ".git/config",
+        "[http] extraheader = AUTHORIZATION: basic c2VjcmV0",
+    );
+    site.write(".env", "TOKEN=hunter2");
+    symlink("../.git/config", site.path("static/config.txt")).unwrap();
+    symlink("../.env", site.path("static/env.txt")).unwrap();
+    symlink("../public", site.path("static/previous")).unwrap();
+    let err = site.build_fails();
+    for link in ["static/config.txt", "static/env.txt", "static/previous"] {
+        assert!(err.contains(&format!("--> {link}\n")), "{link}: {err}");
+    }
 }
 
 /// Item 3: JSON-LD inside `<script>`: no `<!--`, `</script>` or U+2028 survives as such, and the

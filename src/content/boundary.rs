@@ -17,6 +17,9 @@ pub struct Boundary {
     real_root: PathBuf,
     /// Folders outside the root that `allow_outside` admits, as real paths.
     allowed: Vec<PathBuf>,
+    /// The output directory's real path, when it exists: a link into it would publish the
+    /// previous build inside the next.
+    output: Option<PathBuf>,
 }
 
 impl Boundary {
@@ -32,6 +35,7 @@ impl Boundary {
             root: root.to_path_buf(),
             real_root,
             allowed: Vec::new(),
+            output: None,
         })
     }
 
@@ -45,9 +49,27 @@ impl Boundary {
         self
     }
 
-    /// Whether a real (canonical) path may be read.
+    /// Leave the output directory (relative to the root, or absolute) out.
+    pub fn without_output(mut self, output: &Path) -> Boundary {
+        self.output = std::fs::canonicalize(self.real_root.join(output)).ok();
+        self
+    }
+
+    /// Whether a real (canonical) path may be read: inside the site but not in a hidden
+    /// folder or file (`.git/config` holds a CI token, `.env` secrets) nor in the output, or
+    /// inside a folder `allow_outside` names.
     pub fn admits(&self, real: &Path) -> bool {
-        real.starts_with(&self.real_root) || self.allowed.iter().any(|a| real.starts_with(a))
+        if self.allowed.iter().any(|a| real.starts_with(a)) {
+            return true;
+        }
+        let Ok(inside) = real.strip_prefix(&self.real_root) else {
+            return false;
+        };
+        let hidden = inside
+            .components()
+            .any(|c| c.as_os_str().to_string_lossy().starts_with('.'));
+        let in_output = self.output.as_ref().is_some_and(|o| real.starts_with(o));
+        !hidden && !in_output
     }
 
     /// The real path of the site's file at `rel` (relative to the root): `Ok(None)` when there
@@ -83,7 +105,7 @@ fn outside(rel: &str, real: &Path) -> Diagnostic {
     Diagnostic::in_file(
         rel,
         format!(
-            "this is a link to {}, outside the site; a build would publish what it points to",
+            "this is a link to {}, outside the site's own files (or hidden, or in the output); a build would publish what it points to",
             real.display()
         ),
     )

@@ -116,7 +116,7 @@ fn parse_yaml<T: DeserializeOwned>(
         let mut message = serde_saphyr::DefaultMessageFormatter
             .format_message(&e)
             .to_string();
-        if message.contains("budget breached") || message.contains("replay") {
+        if is_expansion_limit(&e) {
             message = format!(
                 "the front matter grows too large through anchors and aliases (`&a`, `*a`): at most {allowance} values for a file of this size"
             );
@@ -127,6 +127,23 @@ fn parse_yaml<T: DeserializeOwned>(
             .unwrap_or(split.front_inner.start..split.front_inner.start);
         schema_error(file, range, message, fields, Format::Yaml)
     })
+}
+
+/// Whether the parse stopped at the limits [`expansion_allowance`] sets.
+fn is_expansion_limit(e: &serde_saphyr::Error) -> bool {
+    let mut e = e;
+    while let serde_saphyr::Error::AliasError { error, .. }
+    | serde_saphyr::Error::WithSnippet { error, .. } = e
+    {
+        e = error;
+    }
+    matches!(
+        e,
+        serde_saphyr::Error::Budget { .. }
+            | serde_saphyr::Error::AliasReplayLimitExceeded { .. }
+            | serde_saphyr::Error::AliasReplayStackDepthExceeded { .. }
+            | serde_saphyr::Error::AliasReplayCounterOverflow { .. }
+    )
 }
 
 /// How many values (nodes, and events replayed from aliases) a YAML front matter of `bytes`

@@ -70,7 +70,9 @@ pub fn load(root: &Path) -> Result<Sources, Diagnostics> {
         None => read_source(root, &config_path, CONFIG_FILE.into(), &mut errors),
     };
     let boundary = match &config {
-        Some(config) => boundary.allowing(&crate::config::allow_outside(&config.text)),
+        Some(config) => boundary
+            .allowing(&crate::config::allow_outside(&config.text))
+            .without_output(&crate::config::output_dir_of(&config.text)),
         None => boundary,
     };
     let walk = Walk {

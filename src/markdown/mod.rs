@@ -100,7 +100,7 @@ fn parse(source: &str, flavor: Flavor) -> Vec<(Event<'_>, Range<usize>)> {
                 };
                 (event, range)
             });
-    merge_text(events)
+    merge_text(events, source)
 }
 
 /// Render `source`. Bad references and refused links are returned with their ranges in
@@ -511,6 +511,18 @@ mod tests {
         // Markup in the id, or a `]]` inside the label's markup, is an error, not a link.
         assert_eq!(errors("[[*jp*]] x"), ["[[*jp*]]"]);
         assert_eq!(errors("[[jp|*Japan]]* x"), ["[[jp|"]);
+        // A reference inside another's label is an error, whichever way it is written.
+        assert_eq!(errors("[[jp|**a** [[jp|*b* c]] d").len(), 1);
+        assert_eq!(errors("[[jp|*a* [[jp]] b]] e"), [" [[jp]] b]] e"]);
+        // Brackets the source does not have as such (escaped, or entities) are not confused
+        // with the references it does have, and never cut a character in two.
+        let escaped = html("\\[\\[a]] [[jp]]");
+        assert_eq!(escaped.matches("ref-party").count(), 1, "{escaped}");
+        assert!(escaped.contains("[[a]]"), "{escaped}");
+        assert!(html("€\\[\\[x\n]]").contains("€[[x\n]]"));
+        assert!(html("€&#91;&#91;x\n]] é").contains("€[[x\n]] é"));
+        assert!(html("\\[[jp]]").contains("[[jp]]"));
+        assert!(render("é [[jp|&#91;&#91;x]] ]]", &Parties, Flavor::default()).is_ok());
         // In code it stays as written.
         assert!(html("`[[` and `[[x]]`").contains("<code>[[</code>"));
     }

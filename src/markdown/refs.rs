@@ -15,15 +15,26 @@ type Events<'a> = Vec<(Event<'a>, Range<usize>)>;
 /// that closes a label with markup) one event. Only runs with a bracket are joined: smart
 /// punctuation splits text at every quote, and copying all of it was a tenth of the rendering
 /// time.
+///
+/// A bracket written escaped (`\[`) or as an entity (`&#91;`) is text, not half of a `[[`: it
+/// is kept out of the runs, so it never joins one.
 pub(super) fn merge_text<'a>(
     events: impl Iterator<Item = (Event<'a>, Range<usize>)>,
+    source: &str,
 ) -> Events<'a> {
     let mut merged: Events = Vec::new();
     // Adjacent text is gathered here until something else comes.
     let mut run: Vec<(CowStr<'a>, Range<usize>)> = Vec::new();
     for (event, range) in events {
         if let Event::Text(t) = event {
-            run.push((t, range));
+            let written_otherwise = memchr::memchr2(b'[', b']', t.as_bytes()).is_some()
+                && (source.get(range.clone()) != Some(&*t) || escaped(source, range.start));
+            if written_otherwise {
+                push_text_run(&mut run, &mut merged);
+                merged.push((Event::Text(t), range));
+            } else {
+                run.push((t, range));
+            }
             continue;
         }
         push_text_run(&mut run, &mut merged);
@@ -31,6 +42,13 @@ pub(super) fn merge_text<'a>(
     }
     push_text_run(&mut run, &mut merged);
     merged
+}
+
+/// Whether the character at `at` is escaped: an odd number of backslashes before it (the
+/// parser leaves the backslash out of the text's range).
+fn escaped(source: &str, at: usize) -> bool {
+    let before = source.as_bytes().get(..at).unwrap_or_default();
+    before.iter().rev().take_while(|&&b| b == b'\\').count() % 2 == 1
 }
 
 fn push_text_run<'a>(run: &mut Vec<(CowStr<'a>, Range<usize>)>, merged: &mut Events<'a>) {
@@ -125,10 +143,37 @@ impl<'a> Walk<'_, 'a> {
 
     /// A text event: its complete references, the end of a reference opened before it, and
     /// the start of one that closes after it.
+    ///
+    /// Targets and labels are read from the source, not from the text, which smart
+    /// punctuation has changed (`--` to `–`, quotes to curly ones); that needs the brackets
+    /// of the text and of the source to match one for one. When they do not (an escaped
+    /// `\[`, an entity), the text is used, and problems are reported at the whole event.
     fn text(&mut self, text: CowStr<'a>, range: Range<usize>, rest: &[(Event<'a>, Range<usize>)]) {
         let src = self.source.get(range.clone()).unwrap_or("");
-        let mut from = 0;
-        let mut src_from = 0;
+        let aligned = brackets(&text) == brackets(src);
+        let mut at = Cursor {
+            text: 0,
+            src: 0,
+            aligned,
+        };
+        if let Some(open) = &self.open {
+            let opens = find_doubled(&text, 0, b'[');
+            let closes = find_doubled(&text, 0, b']').filter(|_| open.remaining == 0);
+            if opens.is_some_and(|o| closes.is_none_or(|c| o < c)) {
+                let error = LinkError {
+                    message: "a reference inside another reference's label".into(),
+                    help: Some("close the first reference before starting the next".into()),
+                };
+                self.bad.push(BadReference {
+                    range: clamp(self.source, range.clone()),
+                    error,
+                });
+            }
+            if closes.is_none() {
+                self.push_text(&text, &range);
+                return;
+            }
+        }
         if self.open.as_ref().is_some_and(|o| o.remaining == 0) {
             // This event holds the `]]` of the open reference.
             let close = find_doubled(&text, 0, b']').unwrap_or(text.len());
@@ -137,33 +182,34 @@ impl<'a> Walk<'_, 'a> {
                 self.push_html("</a>", &range);
             }
             self.labels_only -= 1;
-            from = (close + 2).min(text.len());
-            src_from = find_doubled(src, 0, b']').map_or(src.len(), |i| i + 2);
+            at.text = (close + 2).min(text.len());
+            at.src = find_doubled(src, 0, b']').map_or(src.len(), |i| i + 2);
         }
-        while let Some(open) = find_doubled(&text, from, b'[') {
-            self.push_text(&text[from..open], &range);
-            let src_open = find_doubled(src, src_from, b'[');
-            let at = range.start + src_open.unwrap_or(src_from);
-            if let Some(close) = find_doubled(&text, open + 2, b']') {
-                let src_close = src_open.and_then(|o| find_doubled(src, o + 2, b']'));
-                let written = match (src_open, src_close) {
-                    (Some(o), Some(c)) => &src[o..c + 2],
-                    _ => &text[open..close + 2],
-                };
-                self.whole(written, at, &range);
-                from = close + 2;
-                src_from = src_close.map_or(src.len(), |c| c + 2);
-                continue;
+        while let Some(open) = find_doubled(&text, at.text, b'[') {
+            self.push_text(&text[at.text..open], &range);
+            let src_open = find_doubled(src, at.src, b'[').filter(|_| at.aligned);
+            let Some(close) = find_doubled(&text, open + 2, b']') else {
+                // No `]]` in this event: the label may run on over inline markup.
+                let start = src_open.map_or(range.start, |o| range.start + o);
+                self.opening(&text[open..], start, &range, rest);
+                return;
+            };
+            let src_close = src_open.and_then(|o| find_doubled(src, o + 2, b']'));
+            match (src_open, src_close) {
+                (Some(o), Some(c)) => {
+                    self.whole(&src[o..c + 2], range.start + o..range.start + c + 2, &range)
+                }
+                _ => self.whole(&text[open..close + 2], range.clone(), &range),
             }
-            // No `]]` in this event: the label may run on over inline markup.
-            self.opening(&text[open..], at, &range, rest);
-            return;
+            at.text = close + 2;
+            at.src = src_close.map_or(src.len(), |c| c + 2);
         }
-        self.push_text(&text[from..], &range);
+        self.push_text(&text[at.text..], &range);
     }
 
-    /// `[[target]]` or `[[target|label]]` written within one text event.
-    fn whole(&mut self, written: &str, at: usize, range: &Range<usize>) {
+    /// `[[target]]` or `[[target|label]]` written within one text event, found at `at` in the
+    /// source.
+    fn whole(&mut self, written: &str, at: Range<usize>, range: &Range<usize>) {
         let (target, label) = split_ref(&written[2..written.len() - 2]);
         match self.resolver.resolve(target) {
             Ok(link) => {
@@ -176,12 +222,14 @@ impl<'a> Walk<'_, 'a> {
                     self.out.push((Event::Text(label.into()), range.clone()));
                 }
             }
-            Err(error) => self.report(at..at + written.len(), error, written, range),
+            Err(error) => self.report(at, error, written, range),
         }
     }
 
-    /// `[[target|` at the end of a text event (`text` starts at the `[[`): a reference whose
-    /// label has markup, if its `]]` comes before the inline content ends, outside that markup.
+    /// `[[target|` at the end of a text event (`text` starts at the `[[`, which is at `at` in
+    /// the source when the event's brackets match it, else at the event's start): a reference
+    /// whose label has markup, if its `]]` comes before the inline content ends, outside
+    /// that markup.
     fn opening(
         &mut self,
         text: &str,
@@ -194,32 +242,36 @@ impl<'a> Walk<'_, 'a> {
                 message: "`[[` without its `]]`: a reference is `[[id]]` or `[[id|label]]`".into(),
                 help: Some(
                     "close the reference on the same line; in a table, write its bar as `\\|` \
-                     (`[[jp\\|Japan]]`); to show `[[` as text, put it in backticks"
+                     (`[[jp\\|Japan]]`); to show `[[` as text, escape it (`\\[[`) or put it in backticks"
                         .into(),
                 ),
             };
-            let end = range.end.max(at + 2);
-            self.report(at..end, error, text, range);
+            self.report(at..range.end.max(at), error, text, range);
             return;
         };
         let close = &rest[remaining].1;
-        let src_end = self
+        // Where the reference ends in the source: after the `]]` of the closing event, or
+        // at that event's end when its brackets cannot be placed.
+        let end = self
             .source
             .get(close.clone())
             .and_then(|s| find_doubled(s, 0, b']'))
-            .map_or(close.start, |i| close.start + i + 2)
-            .max(at + 2);
+            .map_or(close.end, |i| close.start + i + 2)
+            .max(at);
         let Some(bar) = text.find('|') else {
             // Markup before any bar: it is in the target, which no id matches.
-            let written = self.source.get(at..src_end).unwrap_or(text);
-            let error = match self.resolver.resolve(split_ref(&written[2..]).0) {
-                Err(error) => error,
-                Ok(_) => LinkError {
+            let written = self.source.get(at..end).unwrap_or(text);
+            let error = match written
+                .get(2..)
+                .map(|w| self.resolver.resolve(split_ref(w).0))
+            {
+                Some(Err(error)) => error,
+                _ => LinkError {
                     message: format!("`{written}`: a reference's id cannot hold markup"),
                     help: Some("write the id plainly: `[[jp|*Japan*]]`".into()),
                 },
             };
-            self.report(at..src_end, error, text, range);
+            self.report(at..end, error, text, range);
             return;
         };
         let linked = match self.resolver.resolve(split_ref(&text[2..]).0) {
@@ -230,7 +282,7 @@ impl<'a> Walk<'_, 'a> {
             Ok(_) => false,
             Err(error) => {
                 self.bad.push(BadReference {
-                    range: at..src_end,
+                    range: clamp(self.source, at..end),
                     error,
                 });
                 false
@@ -249,6 +301,8 @@ impl<'a> Walk<'_, 'a> {
     }
 
     fn report(&mut self, at: Range<usize>, error: LinkError, written: &str, range: &Range<usize>) {
+        // Within the source and on its character boundaries, whatever the caller worked out.
+        let at = clamp(self.source, at);
         self.bad.push(BadReference { range: at, error });
         self.push_text(written, range);
     }
@@ -266,8 +320,42 @@ impl<'a> Walk<'_, 'a> {
     }
 }
 
+fn clamp(source: &str, at: Range<usize>) -> Range<usize> {
+    let floor = |mut i: usize| {
+        i = i.min(source.len());
+        while !source.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    };
+    let start = floor(at.start);
+    start..floor(at.end).max(start)
+}
+
 fn open_tag(class: &str, href: &str) -> String {
     format!("<a class=\"ref {class}\" href=\"{}\">", escape_attr(href))
+}
+
+/// Where the walk is in a text event and in its source.
+struct Cursor {
+    text: usize,
+    src: usize,
+    /// The event's `[[` and `]]` match its source's one for one.
+    aligned: bool,
+}
+
+/// How many `[[` and `]]` a string has, as the walk finds them.
+fn brackets(s: &str) -> (usize, usize) {
+    let count = |c: u8| {
+        let mut n = 0;
+        let mut from = 0;
+        while let Some(i) = find_doubled(s, from, c) {
+            n += 1;
+            from = i + 2;
+        }
+        n
+    };
+    (count(b'['), count(b']'))
 }
 
 /// Which of `rest` holds the `]]` closing a reference opened just before it: a text within

@@ -29,6 +29,10 @@ pub fn interrupt() {
     let staging = registered();
     if let Some(dir) = staging.as_ref() {
         remove_tree_we_wrote(dir);
+        // A page being written as the flag was set may make its folder again: once those
+        // writes are done, delete what they left.
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        remove_tree_we_wrote(dir);
     }
 }
 
@@ -94,13 +98,28 @@ pub(super) fn recover(parent: &Path, name: &str, dir: &Path) -> Result<(), Outpu
     }
     for new in staging {
         match files_in_manifest(&new)? {
-            // Killed while rendering: everything in it is the build's.
+            // Killed while rendering: everything in it is the build's (files carried over from
+            // the output are moved in only after the manifest is written, and a staging
+            // directory that keeps such files keeps its manifest, above).
             None => remove_tree_we_wrote(&new),
             // Killed during the swap: files carried over from the output were moved in; they
             // go back, then the build's own files are deleted.
             Some(ours) => {
-                move_back_foreign(&new, dir, &ours)?;
-                remove_files_we_wrote(&new, &ours);
+                let kept = move_back_foreign(&new, dir, &ours)?;
+                if kept.is_empty() {
+                    remove_files_we_wrote(&new, &ours);
+                } else {
+                    // Their names are taken in the output now: they stay where they are, with
+                    // the manifest that tells them from the build's own files.
+                    delete_only_listed(&new, &ours);
+                    crate::errln!(
+                        "warning: {} holds {} file(s) Accord did not write, whose names are taken in {} now (first: {}); move them by hand",
+                        new.display(),
+                        kept.len(),
+                        dir.display(),
+                        kept[0]
+                    );
+                }
             }
         }
     }
@@ -131,13 +150,21 @@ fn leftovers(parent: &Path, name: &str) -> (Vec<PathBuf>, Vec<PathBuf>) {
     (retired, staging)
 }
 
+/// Delete the files a manifest lists, keeping the manifest.
+fn delete_only_listed(dir: &Path, ours: &std::collections::BTreeSet<String>) {
+    for rel in ours {
+        let _ = fs::remove_file(dir.join(rel));
+    }
+}
+
 /// Move every file under `from` that its manifest does not list into `to`, where `to` has no
-/// file of that name.
+/// file of that name; returns those left behind because it has.
 fn move_back_foreign(
     from: &Path,
     to: &Path,
     ours: &std::collections::BTreeSet<String>,
-) -> Result<(), OutputError> {
+) -> Result<Vec<String>, OutputError> {
+    let mut kept = Vec::new();
     for entry in walkdir::WalkDir::new(from).into_iter().flatten() {
         if entry.file_type().is_dir() {
             continue;
@@ -151,6 +178,7 @@ fn move_back_foreign(
         }
         let target = to.join(rel);
         if target.exists() {
+            kept.push(rel_text);
             continue;
         }
         if let Some(p) = target.parent() {
@@ -158,5 +186,5 @@ fn move_back_foreign(
         }
         fs::rename(entry.path(), &target).map_err(io_at(&target))?;
     }
-    Ok(())
+    Ok(kept)
 }
