@@ -182,7 +182,10 @@ fn streamed(file: &str, f: tokio::fs::File, len: u64) -> Response<Body> {
         .status(StatusCode::OK)
         .header(header::CONTENT_TYPE, content_type(file))
         .header(header::CONTENT_LENGTH, len)
-        .body(Body::from_stream(tokio_util::io::ReaderStream::new(f)))
+        // No more than the length announced, should the file grow while it is sent.
+        .body(Body::from_stream(tokio_util::io::ReaderStream::new(
+            tokio::io::AsyncReadExt::take(f, len),
+        )))
         .unwrap_or_default()
 }
 
