@@ -7,7 +7,6 @@
 #[path = "../tests/common/mod.rs"]
 mod common;
 
-use std::path::Path;
 use std::time::{Duration, Instant};
 
 use common::browser::{Browser, Server};
@@ -24,11 +23,7 @@ fn main() {
     // A copy of the example site, so the benchmark never touches the repository's files.
     let tmp = tempfile::tempdir().expect("temp dir");
     let root = tmp.path().join("site");
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-    std::fs::create_dir_all(&root).expect("mkdir");
-    for entry in ["accord.toml", "content", "static"] {
-        copy(&repo.join(entry), &root.join(entry));
-    }
+    common::copy_example_site(&root);
     let brief = root.join("content/briefs/2025/kl-trilateral.md");
     let original = std::fs::read_to_string(&brief).expect("example brief");
     let server = Server::start_at(&root);
@@ -66,15 +61,4 @@ fn main() {
         ms(samples[0]),
         ms(samples[samples.len() - 1])
     );
-}
-
-fn copy(from: &Path, to: &Path) {
-    if from.is_dir() {
-        std::fs::create_dir_all(to).expect("mkdir");
-        for e in std::fs::read_dir(from).expect("read dir").flatten() {
-            copy(&e.path(), &to.join(e.file_name()));
-        }
-    } else {
-        std::fs::copy(from, to).expect("copy");
-    }
 }

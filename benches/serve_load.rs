@@ -11,7 +11,6 @@ mod common;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
-use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -33,11 +32,7 @@ fn main() {
     let edits = arg(&args, "--edits", 100);
     let tmp = tempfile::tempdir().expect("temp dir");
     let root = tmp.path().join("site");
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-    std::fs::create_dir_all(&root).expect("mkdir");
-    for entry in ["accord.toml", "content", "static"] {
-        copy(&repo.join(entry), &root.join(entry));
-    }
+    common::copy_example_site(&root);
     let brief = root.join("content/briefs/2025/kl-trilateral.md");
     let original = std::fs::read_to_string(&brief).expect("example brief");
     let server = Server::start_at(&root);
@@ -176,15 +171,4 @@ fn get(conn: &mut Option<BufReader<TcpStream>>, authority: &str, path: &str) -> 
     let mut body = vec![0u8; length];
     reader.read_exact(&mut body).map_err(|e| e.to_string())?;
     Ok(())
-}
-
-fn copy(from: &Path, to: &Path) {
-    if from.is_dir() {
-        std::fs::create_dir_all(to).expect("mkdir");
-        for e in std::fs::read_dir(from).expect("read dir").flatten() {
-            copy(&e.path(), &to.join(e.file_name()));
-        }
-    } else {
-        std::fs::copy(from, to).expect("copy");
-    }
 }

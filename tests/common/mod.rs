@@ -280,3 +280,24 @@ pub fn run_costed(dir: &Path, args: &[&str]) -> Cost {
         peak_mib: peak_kib / 1024,
     }
 }
+
+/// A copy of the repository's example site in `root`, for benchmarks that edit it (they never
+/// touch the repository's own files).
+pub fn copy_example_site(root: &Path) {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    fs::create_dir_all(root).expect("mkdir");
+    for entry in ["accord.toml", "content", "static"] {
+        copy_tree(&repo.join(entry), &root.join(entry));
+    }
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    if from.is_dir() {
+        fs::create_dir_all(to).expect("mkdir");
+        for e in fs::read_dir(from).expect("read dir").flatten() {
+            copy_tree(&e.path(), &to.join(e.file_name()));
+        }
+    } else {
+        fs::copy(from, to).expect("copy");
+    }
+}
