@@ -1,6 +1,8 @@
 //! See [`bodies::brief_pipeline`].
 #![no_main]
 
+// Each target calls one of the checks.
+#[allow(dead_code)]
 #[path = "../bodies.rs"]
 mod bodies;
 
