@@ -30,7 +30,7 @@ pub struct Config {
     /// A custom domain for GitHub Pages, written to `CNAME`.
     pub cname: Option<String>,
     /// Folders outside the site root that its files may link into (see
-    /// [`crate::content::Boundary`], which reads them with [`allow_outside`] before loading).
+    /// [`crate::content::Boundary`], which reads them with [`BeforeLoad`] before loading).
     pub allow_outside: Vec<String>,
     /// How Markdown bodies are read (`[markdown]`).
     pub markdown: crate::markdown::Flavor,
@@ -300,27 +300,25 @@ impl Config {
     }
 }
 
-/// The folders outside the site root that its files may link to (`allow_outside`), read
-/// before the site is loaded (see [`crate::content::Boundary`]). A file that does not parse
-/// gives none; [`Config::parse`] reports why.
-pub fn allow_outside(text: &str) -> Vec<String> {
-    #[derive(Deserialize)]
-    struct Only {
-        #[serde(default)]
-        allow_outside: Vec<String>,
-    }
-    toml::from_str::<Only>(text).map_or_else(|_| Vec::new(), |o| o.allow_outside)
+/// What loading the site needs from `accord.toml` before [`Config::parse`] can run: the
+/// folders outside the root its files may link into (`allow_outside`) and the output
+/// directory, whose files are never read as the site's (see [`crate::content::Boundary`]).
+/// A file that does not parse gives the defaults; [`Config::parse`] reports why.
+#[derive(Debug, Deserialize)]
+pub struct BeforeLoad {
+    #[serde(default)]
+    pub allow_outside: Vec<String>,
+    #[serde(default = "default_output_dir")]
+    pub output_dir: PathBuf,
 }
 
-/// `output_dir` as written (default `public`), read before the site is loaded so that links
-/// into the output can be refused (see [`crate::content::Boundary`]).
-pub fn output_dir_of(text: &str) -> PathBuf {
-    #[derive(Deserialize)]
-    struct Only {
-        #[serde(default = "default_output_dir")]
-        output_dir: PathBuf,
+impl BeforeLoad {
+    pub fn read(text: &str) -> BeforeLoad {
+        toml::from_str(text).unwrap_or_else(|_| BeforeLoad {
+            allow_outside: Vec::new(),
+            output_dir: default_output_dir(),
+        })
     }
-    toml::from_str::<Only>(text).map_or_else(|_| default_output_dir(), |o| o.output_dir)
 }
 
 /// An absolute http(s) URL; a missing trailing slash is added so the path is a directory.

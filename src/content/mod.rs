@@ -70,9 +70,12 @@ pub fn load(root: &Path) -> Result<Sources, Diagnostics> {
         None => read_source(root, &config_path, CONFIG_FILE.into(), &mut errors),
     };
     let boundary = match &config {
-        Some(config) => boundary
-            .allowing(&crate::config::allow_outside(&config.text))
-            .without_output(&crate::config::output_dir_of(&config.text)),
+        Some(config) => {
+            let settings = crate::config::BeforeLoad::read(&config.text);
+            boundary
+                .allowing(&settings.allow_outside)
+                .without_output(&settings.output_dir)
+        }
         None => boundary,
     };
     let walk = Walk {

@@ -121,7 +121,7 @@ fn serve_boundary(root: &Path) -> Result<Boundary, Error> {
         help: "check that the site folder is readable".into(),
     })?;
     let allowed = content::read_config(root)
-        .map(|c| crate::config::allow_outside(&c.text))
+        .map(|c| crate::config::BeforeLoad::read(&c.text).allow_outside)
         .unwrap_or_default();
     Ok(boundary.allowing(&allowed))
 }
