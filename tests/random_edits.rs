@@ -391,6 +391,10 @@ const QUERIES: &[&str] = &[
     r#"<p class="q">{{ get_party(id="kr").name }} {{ get_topic(id="trade").name }}</p>"#,
     r#"<p class="q">{% for b in get_briefs(topic="defense") %}{{ b.title }}{% endfor %}</p>"#,
 ];
+fn query(rng: &mut Rng) -> &'static str {
+    QUERIES[rng.below(QUERIES.len())]
+}
+
 const PLAIN: &str = r#"<p class="plain">A note of the desk.</p>"#;
 
 impl World {
@@ -536,7 +540,7 @@ impl World {
                         r#"<tr data-row="{{ c.id }}"><td>{{ c.text }}</td><td>{% for b in get_briefs(party="us", limit=2) %}{{ b.title }};{% endfor %}</td></tr>"#
                             .to_string(),
                     ),
-                    1 => Some(template_with(name, *self.rng.pick(QUERIES))),
+                    1 => Some(template_with(name, query(&mut self.rng))),
                     _ if name == "tracker_row.html" => Some(
                         r#"<tr data-row="{{ c.id }}"><td>{{ c.text }} · {{ c.status.label }}</td></tr>"#
                             .to_string(),
