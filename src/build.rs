@@ -159,6 +159,9 @@ pub struct Stages {
     pub pages: Vec<render::Page>,
     /// The rendered pages alone (no assets, no static files).
     pub pages_output: Output,
+    /// What each page rendered read of the site (see [`render::deps`]), for the rebuild to
+    /// take.
+    pub read: Vec<(String, Vec<render::deps::Input>)>,
 }
 
 impl Stages {
@@ -192,7 +195,11 @@ impl Stages {
         let theme = Theme::for_site(sources);
         let tera = theme.tera(&site)?;
         let pages = render::pages(&site);
-        let rendered = render::render_pages(&site, &theme, &tera, &pages, memo)?;
+        let mut rendered = render::render_pages(&site, &theme, &tera, &pages, memo)?;
+        let read = rendered
+            .iter_mut()
+            .map(|page| (page.path.clone(), std::mem::take(&mut page.inputs)))
+            .collect();
         let mut errors = Diagnostics::new();
         let mut pages_output = Output::new();
         pages_output.add_pages(rendered, &mut errors);
@@ -202,6 +209,7 @@ impl Stages {
             tera: std::sync::Arc::new(tera),
             pages,
             pages_output,
+            read,
         })
     }
 }

@@ -1008,7 +1008,7 @@ fn status_edits_on_a_tracker_of_many_pages_match_a_full_build() {
             "Updates.",
         );
         let u = step(&site, &mut rb, &["content/briefs/upd.md"]);
-        assert!(!u.full);
+        assert!(!u.full, "rendered {}", u.rendered);
     }
     // A due date moved: the commitment's place in `sort/due` changes.
     let moved = many.replacen("due: 2025-08-01", "due: 2027-01-01", 1);
@@ -1099,4 +1099,30 @@ fn an_edit_that_reorders_briefs_of_one_moment_matches_a_full_build() {
         "A.",
     );
     step(&site, &mut rb, &["content/briefs/x1.md"]);
+}
+
+/// A body whose reference failed is not kept as if it had passed: the same failure again,
+/// after a good build in between, fails again (the random-edit test found this).
+#[test]
+fn a_reference_that_failed_fails_again_after_a_good_build() {
+    let site = site();
+    site.brief(
+        "d",
+        &brief_front("D", "2025-04-01", "kr", "  []"),
+        "Body of D, recalling [[commitment:c2]].",
+    );
+    let mut rb = Rebuilder::new(options(&site));
+    rb.build_all().unwrap();
+    let b_text = site.read("content/briefs/b.md");
+    let drafted = b_text.replacen("title: B", "title: B\ndraft: true", 1);
+    for round in 0..2 {
+        site.write("content/briefs/b.md", &drafted);
+        let error = apply_fails(&mut rb, "content/briefs/b.md");
+        assert!(
+            error.contains("unknown commitment `c2`"),
+            "round {round}: {error}"
+        );
+        site.write("content/briefs/b.md", &b_text);
+        step(&site, &mut rb, &["content/briefs/b.md"]);
+    }
 }

@@ -28,14 +28,19 @@ pub(super) fn render_bodies<'a, T: Sync + 'a>(
 }
 
 /// Check the bodies of briefs in parallel: every `[[...]]` must resolve. Only the Markdown is
-/// kept; each page that shows a body renders it again (see [`Markdown`]).
+/// kept; each page that shows a body renders it again (see [`Markdown`]). `None` for a body
+/// that failed (its errors are in `errors`).
 pub(super) fn check_brief_bodies<'a, T: Sync + 'a>(
     docs: impl Iterator<Item = &'a Doc<T>>,
     refs: &Refs,
     errors: &mut Diagnostics,
-) -> Vec<Markdown> {
+) -> Vec<Option<Markdown>> {
     render_each(docs, refs, errors, |doc, r| {
-        Markdown::in_file(doc.file.text.clone(), doc.split.body.clone(), r.words)
+        Some(Markdown::in_file(
+            doc.file.text.clone(),
+            doc.split.body.clone(),
+            r.words,
+        ))
     })
 }
 
@@ -148,8 +153,18 @@ impl Refs {
     /// The HTML and table of contents of a brief's body. The site was checked, so every
     /// reference resolves; an error here means the body and the site disagree.
     pub fn render(&self, body: &Markdown) -> Result<markdown::Rendered, String> {
+        self.render_via(body, self)
+    }
+
+    /// [`Refs::render`], resolving references with `resolver` (one that wraps these refs,
+    /// to note what a page read).
+    pub fn render_via(
+        &self,
+        body: &Markdown,
+        resolver: &dyn LinkResolver,
+    ) -> Result<markdown::Rendered, String> {
         let source = body.source()?;
-        markdown::render(&source, self, self.flavor).map_err(disagree)
+        markdown::render(&source, resolver, self.flavor).map_err(disagree)
     }
 
     /// The text of a brief's body, for the search index (see [`markdown::plain_text`]).

@@ -156,7 +156,7 @@ pub struct PersonMention {
 }
 
 /// What one brief says about a commitment.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Mention {
     pub id: String,
     /// The status as of this brief (given here, or carried from an earlier brief).

@@ -175,6 +175,7 @@ pub fn patch_briefs(
         }
         let body = check_brief_bodies(std::iter::once(doc.as_ref()), &refs, &mut errors)
             .pop()
+            .flatten()
             .unwrap_or_default();
         if let (Some(checked), true) = (checked, errors.len() == before) {
             let old = &site.briefs[*index];

@@ -341,7 +341,8 @@ fn check_bodies_cached(
 ) -> Vec<Markdown> {
     let docs = checked.iter().map(|b| b.doc.as_ref());
     let Some(cache) = cache else {
-        return check_brief_bodies(docs, refs, errors);
+        let bodies = check_brief_bodies(docs, refs, errors);
+        return bodies.into_iter().map(Option::unwrap_or_default).collect();
     };
     let fingerprint = refs.fingerprint();
     let cached: Vec<Option<Markdown>> = checked
@@ -365,7 +366,10 @@ fn check_bodies_cached(
         .map(|(b, c)| match c {
             Some(body) => body,
             None => {
-                let body = fresh.next().unwrap_or_default();
+                // A body that failed is not kept: the same references must fail it again.
+                let Some(body) = fresh.next().flatten() else {
+                    return Markdown::default();
+                };
                 if let Some(entry) = cache.briefs.get_mut(&b.doc.file.path) {
                     entry.body = Some((fingerprint, body.clone()));
                 }

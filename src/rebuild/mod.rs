@@ -21,10 +21,10 @@ use crate::urls::output_file;
 
 mod scope;
 
-use scope::{
-    Scope, pages_querying_the_site, pages_touched_by_content, pages_touched_by_patch,
-    pages_using_templates, templates_querying_the_site,
-};
+use crate::render::context::Views;
+use crate::render::deps::{Input, Prints, Record};
+use crate::render::prepared::Prepared;
+use scope::{Scope, pages_touched_by_patch, pages_using_templates};
 
 /// Phase timings on stderr when `ACCORD_TRACE` is set, for performance work.
 struct Trace {
@@ -103,6 +103,8 @@ struct Redone {
     /// The output files rendered or removed, when the rest of the output is unchanged; `None`
     /// when the output must be assembled anew (everything rendered, static files changed).
     touched: Option<Vec<String>>,
+    /// What each page rendered read.
+    read: Vec<(String, Vec<Input>)>,
 }
 
 /// Keeps a site in memory between changes.
@@ -121,6 +123,8 @@ pub struct Rebuilder {
     /// The data exports' entries and the tracker's rows, so that a patch redoes only those it
     /// touched.
     memo: crate::render::memo::Memo,
+    /// What each page read, to find the pages a change touches (see [`crate::render::deps`]).
+    record: Record,
 }
 
 impl Rebuilder {
@@ -136,6 +140,7 @@ impl Rebuilder {
             stages: None,
             output: None,
             pending: Change::default(),
+            record: Record::default(),
         }
     }
 
@@ -171,7 +176,29 @@ impl Rebuilder {
     /// Everything anew (the first build, a configuration change, a rescan).
     fn full_build(&mut self, sources: &Sources) -> Result<Stages, Diagnostics> {
         self.memo.clear();
-        Stages::run(sources, &self.options, &mut self.cache, Some(&self.memo))
+        self.record.clear();
+        let mut stages = Stages::run(sources, &self.options, &mut self.cache, Some(&self.memo))?;
+        let read = std::mem::take(&mut stages.read);
+        self.commit_record(&stages, Some(Prints::new()), read);
+        Ok(stages)
+    }
+
+    /// Keep in the record what the pages just rendered read (see [`Record::commit`]); `now`,
+    /// the fingerprints computed to choose them, or `None` if the content did not change.
+    fn commit_record(
+        &mut self,
+        stages: &Stages,
+        now: Option<Prints>,
+        read: Vec<(String, Vec<Input>)>,
+    ) {
+        let prepared = Prepared::new(&stages.site, Some(&self.memo));
+        let views = Views {
+            site: &stages.site,
+            prepared: &prepared,
+        };
+        let live: std::collections::HashSet<&str> =
+            stages.pages.iter().map(|p| p.path.as_str()).collect();
+        self.record.commit(&stages.site, &views, now, read, &live);
     }
 
     fn apply_pending(&mut self, change: &Change) -> Result<Update, Diagnostics> {
@@ -188,6 +215,7 @@ impl Rebuilder {
                     rendered: stages.pages.len(),
                     stages,
                     touched: None,
+                    read: Vec::new(),
                 }),
                 Err(e) => Err((build::sorted(e), previous)),
             },
@@ -196,6 +224,7 @@ impl Rebuilder {
             stages,
             rendered,
             touched,
+            ..
         } = result.map_err(|(e, previous)| {
             self.stages = previous;
             e
@@ -271,6 +300,7 @@ impl Rebuilder {
                 stages: old,
                 rendered: 0,
                 touched: None,
+                read: Vec::new(),
             });
         }
         let mut trace = Trace::new();
@@ -285,10 +315,6 @@ impl Rebuilder {
                         .map(|(i, _)| old.site.briefs[*i].slug.as_str());
                     self.memo.forget(&old.site, replaced, &patched.commitments);
                     self.memo.replayed(&old.site, &patched.before);
-                    if templates_querying_the_site(&old.theme).next().is_some() {
-                        // A kept row of the tracker may show any brief through a query.
-                        self.memo.forget_rows();
-                    }
                     let (tracker, sorted) = self.memo.tracker(&old.site);
                     let mut scope = pages_touched_by_patch(&old.site, &patched, &tracker, &sorted);
                     // A status change moves a commitment between the tracker's lists, whose
@@ -298,7 +324,9 @@ impl Rebuilder {
                     } else {
                         with_tracker_pages_of(old.pages, &old.site)
                     };
-                    scope.add(pages_querying_the_site(&pages, &old.theme));
+                    // A template query may show anything of the site.
+                    let querying = self.record.pages_reading(|i| matches!(i, Input::Query(..)));
+                    scope.add(Some(querying.into_iter().map(String::from).collect()));
                     if tracker_changed.any() {
                         scope.add(Some(sitemap_paths(&old.site)));
                     }
@@ -318,7 +346,7 @@ impl Rebuilder {
                     for gone in &removed {
                         pages_output.remove(gone);
                     }
-                    let redone = self.finish(
+                    let mut redone = self.finish(
                         old.site,
                         old.theme,
                         old.tera,
@@ -328,6 +356,16 @@ impl Rebuilder {
                         removed,
                         &mut trace,
                     )?;
+                    // These pages were chosen by the patch's own rules, not by the record.
+                    let read = std::mem::take(&mut redone.read);
+                    let stages = &redone.stages;
+                    let prepared = Prepared::new(&stages.site, Some(&self.memo));
+                    let views = Views {
+                        site: &stages.site,
+                        prepared: &prepared,
+                    };
+                    self.record.refresh(&stages.site, &views, read);
+                    trace.mark("record what they read");
                     // A new page may clash with a static file: the output is then assembled
                     // (and checked) anew.
                     return Ok(if tracker_changed.added.is_empty() {
@@ -384,17 +422,30 @@ impl Rebuilder {
             return Err((build::sorted(e), Some(old)));
         }
         let mut scope = Scope::default();
-        if content_changed {
-            scope.add(pages_touched_by_content(&old.site, &site, change));
-            scope.add(pages_querying_the_site(&pages, &theme));
-        }
+        let now = if content_changed {
+            let prepared = Prepared::new(&site, Some(&self.memo));
+            let views = Views {
+                site: &site,
+                prepared: &prepared,
+            };
+            let (stale, now) = self.record.stale(&site, &views);
+            scope.add(Some(stale.into_iter().collect()));
+            Some(now)
+        } else {
+            None
+        };
         if templates_changed {
             scope.add(pages_using_templates(change, &pages, &theme));
         }
+        trace.mark("pages whose inputs changed");
         let old_paths: BTreeSet<&str> = old.pages.iter().map(|p| p.path.as_str()).collect();
         let jobs: Vec<Page> = pages
             .iter()
-            .filter(|p| scope.contains(&p.path) || !old_paths.contains(p.path.as_str()))
+            .filter(|p| {
+                scope.contains(&p.path)
+                    || !old_paths.contains(p.path.as_str())
+                    || !self.record.knows(&p.path)
+            })
             .cloned()
             .collect();
         let mut pages_output = old.pages_output;
@@ -408,7 +459,7 @@ impl Rebuilder {
         }
         let added = new_paths.difference(&old_paths).next().is_some();
         trace.mark("list pages");
-        let redone = self.finish(
+        let mut redone = self.finish(
             site,
             theme,
             tera,
@@ -418,6 +469,8 @@ impl Rebuilder {
             removed,
             &mut trace,
         )?;
+        let read = std::mem::take(&mut redone.read);
+        self.commit_record(&redone.stages, now, read);
         // A new page may clash with a static file: the output is then assembled (and checked) anew.
         Ok(if added {
             Redone {
@@ -447,8 +500,10 @@ impl Rebuilder {
         trace.mark(&format!("render {} pages", rendered.len()));
         let count = rendered.len();
         let mut touched = removed;
-        for page in rendered {
+        let mut read = Vec::with_capacity(count);
+        for mut page in rendered {
             touched.push(output_file(&page.path));
+            read.push((page.path.clone(), std::mem::take(&mut page.inputs)));
             pages_output.replace_page(page);
         }
         Ok(Redone {
@@ -458,9 +513,11 @@ impl Rebuilder {
                 tera,
                 pages,
                 pages_output,
+                read: Vec::new(),
             },
             rendered: count,
             touched: Some(touched),
+            read,
         })
     }
 }

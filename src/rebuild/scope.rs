@@ -1,9 +1,14 @@
-//! Which pages a change can touch, computed from the site model before and after it.
+//! The hand-written rules of the rebuild, where the record of what each page read (see
+//! [`crate::render::deps`]) cannot answer or would cost more than the change:
+//! - a patched brief (same parties, topics and commitments, same place in the order): the
+//!   pages showing what it changed, chosen from the model in a few milliseconds, then
+//!   recorded like any other;
+//! - a changed template: Tera does not say which templates a render used beyond the page's
+//!   own, so a template other templates name (or none names) counts as used by every page.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 
 use super::Change;
-use crate::content::{self, SourceKind};
 use crate::model::Site;
 use crate::render::exports::{self, Export};
 use crate::render::feeds::{FEED_ENTRIES, FeedFormat, FeedOf};
@@ -169,25 +174,6 @@ impl Scope {
     }
 }
 
-/// Pages whose templates query the site (`get_briefs()`...): they may show anything, so any
-/// content change re-renders them; all pages when such a template is shared.
-pub(super) fn pages_querying_the_site(pages: &[Page], theme: &Theme) -> Option<BTreeSet<String>> {
-    pages_of_templates(templates_querying_the_site(theme), pages, theme)
-}
-
-/// The theme's templates that call a query function.
-pub(super) fn templates_querying_the_site(theme: &Theme) -> impl Iterator<Item = &str> {
-    theme
-        .templates
-        .iter()
-        .filter(|(_, text, _)| {
-            crate::render::queries::FUNCTIONS
-                .iter()
-                .any(|f| text.contains(f))
-        })
-        .map(|(name, _, _)| name.as_str())
-}
-
 /// Pages rendered with a changed template.
 pub(super) fn pages_using_templates(
     change: &Change,
@@ -242,18 +228,6 @@ fn pages_of_templates<'a>(
     Some(out)
 }
 
-/// Whether two briefs at one moment (in the new site) are in another order than before
-/// (`old_place`: where each source was in the old site's order).
-fn same_moment_order_changed(old_place: &HashMap<&str, usize>, new: &Site) -> bool {
-    new.briefs.windows(2).any(|w| {
-        w[0].moment() == w[1].moment()
-            && matches!(
-                (old_place.get(w[0].source.as_str()), old_place.get(w[1].source.as_str())),
-                (Some(a), Some(b)) if a > b
-            )
-    })
-}
-
 /// Where `key` is among `keys` (the order of an export by id).
 fn place_of<'a>(mut keys: impl Iterator<Item = &'a String>, key: &str) -> usize {
     keys.position(|k| k == key).unwrap_or(0)
@@ -263,208 +237,4 @@ fn place_of<'a>(mut keys: impl Iterator<Item = &'a String>, key: &str) -> usize 
 fn brief_export_part(site: &Site, index: usize) -> String {
     let oldest_first = site.briefs.len().saturating_sub(index + 1);
     Export::Briefs.part_of(oldest_first).path()
-}
-
-/// Pages that can show something of the changed briefs, before or after the change: their own
-/// pages, the index pages they were and are on, their parties, topics and commitments, the
-/// other briefs naming those commitments, and the lists. `None` when a registry file changed
-/// or the site's totals did (every page shows them): then every page.
-pub(super) fn pages_touched_by_content(
-    old: &Site,
-    new: &Site,
-    change: &Change,
-) -> Option<BTreeSet<String>> {
-    let brief_paths: Vec<&String> = change
-        .paths
-        .iter()
-        .filter(|p| content::kind_of(p) == Some(SourceKind::Brief))
-        .collect();
-    let registry_changed = change.paths.iter().any(|p| {
-        matches!(
-            content::kind_of(p),
-            Some(SourceKind::Party | SourceKind::Topic | SourceKind::Person)
-        )
-    });
-    let totals = |s: &Site| {
-        (
-            s.briefs.len(),
-            s.commitments.len(),
-            s.parties.len(),
-            s.topics.len(),
-            s.people.len(),
-        )
-    };
-    // A commitment's text is the label of `[[commitment:id]]` in any body: when one changes,
-    // every page may show it.
-    let texts_changed = new
-        .commitments
-        .iter()
-        .any(|(id, c)| old.commitments.get(id).is_some_and(|o| o.text != c.text));
-    if registry_changed || texts_changed || totals(old) != totals(new) {
-        return None;
-    }
-    let old_index: HashMap<&str, usize> = old
-        .briefs
-        .iter()
-        .enumerate()
-        .map(|(i, b)| (b.source.as_str(), i))
-        .collect();
-    let new_index: HashMap<&str, usize> = new
-        .briefs
-        .iter()
-        .enumerate()
-        .map(|(i, b)| (b.source.as_str(), i))
-        .collect();
-    // Briefs of one moment are ordered by what they say of commitments (`model::order`): an
-    // edit can move a brief it did not touch. Rare enough to redo every page then.
-    if same_moment_order_changed(&old_index, new) {
-        return None;
-    }
-    let mut pages = BTreeSet::new();
-    let mut parties = BTreeSet::new();
-    let mut topics = BTreeSet::new();
-    let mut commitments = BTreeSet::new();
-    let mut people = BTreeSet::new();
-    let mut positions = Vec::new();
-    for path in brief_paths {
-        for (site, index) in [(old, &old_index), (new, &new_index)] {
-            let Some(&i) = index.get(path.as_str()) else {
-                continue;
-            };
-            let b = &site.briefs[i];
-            positions.push(i);
-            pages.extend(brief_files(b));
-            people.extend(b.people.iter().map(|m| m.person.clone()));
-            parties.extend(b.parties.iter().cloned());
-            topics.extend(b.topics.iter().cloned());
-            commitments.extend(b.commitments.iter().map(|m| m.id.clone()));
-        }
-    }
-    for id in &commitments {
-        for site in [old, new] {
-            let Some(c) = site.commitments.get(id) else {
-                continue;
-            };
-            pages.insert(site_path::commitment(id));
-            parties.extend(c.by.iter().cloned());
-            topics.extend(c.topic.iter().cloned());
-            for entry in &c.timeline {
-                pages.insert(site_path::brief(&site.briefs[entry.brief].slug));
-            }
-        }
-    }
-    // Every page of their lists: a brief added to or dropped from one shifts those after it.
-    let per_page = new.config.options.per_page.max(1);
-    let list_pages = |len: &dyn Fn(&Site) -> Option<usize>, path: &dyn Fn(usize) -> String| {
-        let n = [old, new]
-            .into_iter()
-            .filter_map(len)
-            .map(|len| len.div_ceil(per_page).max(1))
-            .max()
-            .unwrap_or(1);
-        (1..=n).map(path).collect::<Vec<_>>()
-    };
-    for p in &parties {
-        pages.extend(list_pages(
-            &|s| s.parties.get(p).map(|p| p.briefs.len()),
-            &|i| site_path::party_page(p, i),
-        ));
-    }
-    for t in &topics {
-        pages.extend(list_pages(
-            &|s| s.topics.get(t).map(|t| t.briefs.len()),
-            &|i| site_path::topic_page(t, i),
-        ));
-    }
-    // A person's name (the newest spelling of an unregistered one) shows on every brief naming
-    // them: if it changed, all those briefs.
-    for p in &people {
-        let named = |s: &Site| s.people.get(p).map(|x| (x.name.clone(), x.native.clone()));
-        if named(old) != named(new) {
-            for site in [old, new] {
-                if let Some(person) = site.people.get(p) {
-                    pages.extend(
-                        person
-                            .briefs
-                            .iter()
-                            .map(|&i| site_path::brief(&site.briefs[i].slug)),
-                    );
-                }
-            }
-        }
-    }
-    for p in &people {
-        pages.extend(list_pages(
-            &|s| s.people.get(p).map(|p| p.briefs.len()),
-            &|i| site_path::person_page(p, i),
-        ));
-    }
-    pages.extend(related_changed(old, new));
-    // Briefs listing a changed one as related show its title.
-    let changed: Vec<usize> = change
-        .paths
-        .iter()
-        .filter_map(|p| new_index.get(p.as_str()).copied())
-        .collect();
-    pages.extend(
-        new.briefs
-            .iter()
-            .filter(|b| b.related.iter().any(|i| changed.contains(i)))
-            .map(|b| site_path::brief(&b.slug)),
-    );
-    pages.extend(
-        [
-            site_path::PARTIES,
-            site_path::TOPICS,
-            site_path::COMMITMENTS,
-            site_path::PEOPLE,
-        ]
-        .map(String::from),
-    );
-    pages.extend(exports::files(new).into_iter().map(|f| f.path()));
-    pages.extend(exports::files(old).into_iter().map(|f| f.path()));
-    // Feeds of everything touched, and the sitemaps: a page's lastmod is its briefs' dates,
-    // and pages added or dropped move the others between sitemap files.
-    let feeds = std::iter::once(FeedOf::Site)
-        .chain(parties.iter().map(|p| FeedOf::Party(p.clone())))
-        .chain(topics.iter().map(|t| FeedOf::Topic(t.clone())));
-    for of in feeds {
-        pages.extend([FeedFormat::Atom, FeedFormat::Json].map(|f| of.path(f)));
-    }
-    pages.insert("sitemap.xml".to_string());
-    for site in [old, new] {
-        pages.extend(crate::render::sitemap::part_paths(site));
-        // A commitment whose latest brief changed moves in the tracker's order, and every row
-        // after it on each list it is on: the tracker's lists and data, all of them.
-        pages.extend(
-            crate::render::tracker::pages(site)
-                .into_iter()
-                .map(|p| p.path),
-        );
-    }
-    // Every index page between the brief's old and new place in the order.
-    if let (Some(&lo), Some(&hi)) = (positions.iter().min(), positions.iter().max()) {
-        pages.extend((lo / per_page + 1..=hi / per_page + 1).map(site_path::index));
-    }
-    Some(pages)
-}
-
-/// The pages of briefs whose related briefs are not the same before and after a change.
-fn related_changed(old: &Site, new: &Site) -> Vec<String> {
-    let related = |s: &Site, b: &crate::model::Brief| -> Vec<String> {
-        b.related
-            .iter()
-            .map(|&i| s.briefs[i].source.clone())
-            .collect()
-    };
-    let before: HashMap<&str, Vec<String>> = old
-        .briefs
-        .iter()
-        .map(|b| (b.source.as_str(), related(old, b)))
-        .collect();
-    new.briefs
-        .iter()
-        .filter(|b| before.get(b.source.as_str()) != Some(&related(new, b)))
-        .map(|b| site_path::brief(&b.slug))
-        .collect()
 }

@@ -6,6 +6,7 @@
 
 use serde::Serialize;
 
+use super::deps::{Input, read};
 use super::feeds::{FeedFormat, FeedOf};
 use super::prepared::{Link, Prepared};
 use crate::config::Status;
@@ -307,6 +308,7 @@ pub struct Views<'a> {
 
 impl<'a> Views<'a> {
     pub fn page(&self, kind: &'static str, title: &'a str, path: String) -> PageView<'a> {
+        read(Input::Site);
         PageView {
             kind,
             title,
@@ -323,6 +325,11 @@ impl<'a> Views<'a> {
 
     /// Point the page's feed links at a party's or topic's feeds.
     pub fn with_feeds(&self, mut page: PageView<'a>, of: &FeedOf) -> PageView<'a> {
+        match of {
+            FeedOf::Site => {}
+            FeedOf::Party(id) => read(Input::PartyLink(id.clone())),
+            FeedOf::Topic(id) => read(Input::TopicLink(id.clone())),
+        }
         page.atom_feed = self.site.urls.path(&of.path(FeedFormat::Atom));
         page.json_feed = self.site.urls.path(&of.path(FeedFormat::Json));
         page.feed_title = of.title(self.site);
@@ -331,6 +338,14 @@ impl<'a> Views<'a> {
 
     /// A brief's page: its summary as description, a `NewsArticle` as JSON-LD.
     pub fn brief_page(&self, b: &'a Brief, path: String) -> PageView<'a> {
+        // Its JSON-LD names the brief's parties and topics.
+        b.parties
+            .iter()
+            .for_each(|id| read(Input::PartyLink(id.clone())));
+        b.topics
+            .iter()
+            .for_each(|id| read(Input::TopicLink(id.clone())));
+        read(Input::Brief(b.source.clone()));
         let mut page = self.page("brief", &b.title, path);
         page.description = b
             .summary
@@ -342,12 +357,14 @@ impl<'a> Views<'a> {
 
     /// A party's page: a `Country` or `Organization` as JSON-LD.
     pub fn party_page(&self, p: &'a Party, path: String) -> PageView<'a> {
+        read(Input::PartyLink(p.id.clone()));
         let mut page = self.page("party", &p.name, path);
         page.json_ld = Some(super::json_ld::party(p, &self.site.urls));
         page
     }
 
     pub fn party_ref(&self, id: &str) -> Option<Link> {
+        read(Input::PartyLink(id.to_string()));
         self.prepared.party(id)
     }
 
@@ -356,11 +373,13 @@ impl<'a> Views<'a> {
     }
 
     pub fn topic_ref(&self, id: &str) -> Option<Link> {
+        read(Input::TopicLink(id.to_string()));
         self.prepared.topic(id)
     }
 
     /// `site`, for every page's context.
     pub fn site_view(&self) -> &'a tera::Value {
+        read(Input::Site);
         self.prepared.site()
     }
 
@@ -380,6 +399,7 @@ impl<'a> Views<'a> {
     }
 
     pub fn brief_summary(&self, b: &'a Brief) -> BriefSummary<'a> {
+        read(Input::BriefListed(b.source.clone()));
         BriefSummary {
             slug: &b.slug,
             url: self.site.urls.path(&site_path::brief(&b.slug)),
@@ -405,6 +425,7 @@ impl<'a> Views<'a> {
 
     /// A brief with its `body`, rendered for this page.
     pub fn brief(&self, b: &'a Brief, body: &'a crate::markdown::Rendered) -> BriefView<'a> {
+        read(Input::Brief(b.source.clone()));
         let mut summary = self.brief_summary(b);
         summary.parties = self.party_refs(&b.parties);
         summary.parties_more = 0;
@@ -456,6 +477,7 @@ impl<'a> Views<'a> {
     }
 
     pub fn person_ref(&self, slug: &str) -> Option<PersonRef<'a>> {
+        read(Input::PersonLink(slug.to_string()));
         let p: &'a Person = self.site.people.get(slug)?;
         Some(PersonRef {
             slug: &p.slug,
@@ -465,6 +487,7 @@ impl<'a> Views<'a> {
     }
 
     pub fn person_page(&self, p: &'a Person) -> PersonPageView<'a> {
+        read(Input::Person(p.slug.clone()));
         let mut parties: Vec<&'a str> = p.roles.iter().filter_map(|r| r.party.as_deref()).collect();
         parties.sort_unstable();
         parties.dedup();
@@ -495,6 +518,7 @@ impl<'a> Views<'a> {
     }
 
     pub fn commitment_summary(&self, c: &'a Commitment) -> CommitmentSummary<'a> {
+        read(Input::Commitment(c.id.clone()));
         CommitmentSummary {
             id: &c.id,
             url: self.site.urls.path(&site_path::commitment(&c.id)),
@@ -521,6 +545,7 @@ impl<'a> Views<'a> {
     }
 
     pub fn party(&self, p: &'a Party) -> PartyView<'a> {
+        read(Input::Party(p.id.clone()));
         PartyView {
             link: self.party_ref(&p.id).expect("party is in the site"),
             aliases: &p.aliases,
@@ -546,6 +571,7 @@ impl<'a> Views<'a> {
     }
 
     pub fn topic(&self, t: &'a Topic) -> TopicView<'a> {
+        read(Input::Topic(t.id.clone()));
         TopicView {
             link: self.topic_ref(&t.id).expect("topic is in the site"),
             description: t.description.as_deref(),
@@ -559,6 +585,9 @@ impl<'a> Views<'a> {
     /// The commitments `ids` of `party` by status, each with a link to the tracker filtered
     /// to them.
     pub fn status_groups(&self, party: &str, ids: &'a [String]) -> Vec<StatusGroup<'a>> {
+        // The statuses of its commitments, which their summaries hold.
+        ids.iter()
+            .for_each(|id| read(Input::Commitment(id.clone())));
         let tracker = self.site.urls.path(site_path::COMMITMENTS);
         self.site
             .commitments_by_status(ids)

@@ -4,6 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::{Arc, Mutex};
 
+use super::deps::Input;
 use super::exports::{Export, ExportFile, Line};
 use super::tracker::TrackerIndex;
 use super::tracker_data::Sorted;
@@ -23,7 +24,7 @@ pub struct Memo {
     commitments: Mutex<HashMap<String, tera::Value>>,
     /// The tracker's rows, by commitment id: rendering 3,333 at 10,000 briefs takes 25 ms.
     /// Not kept while a template calls a query function (a row may then show any brief).
-    rows: Mutex<HashMap<String, tera::Value>>,
+    rows: Mutex<HashMap<String, (tera::Value, Vec<Input>)>>,
     /// The tracker's order and lists, and its data's other orders: a patch changes only the
     /// lists of the statuses it moved commitments between (see [`Memo::replayed`]).
     tracker: Mutex<Option<(Arc<TrackerIndex>, Arc<Sorted>)>>,
@@ -93,11 +94,14 @@ impl Memo {
         briefs: impl Iterator<Item = &'a str>,
         commitments: &BTreeSet<String>,
     ) {
-        for kept in [&self.commitments, &self.rows] {
-            if let Ok(mut kept) = kept.lock() {
-                for id in commitments {
-                    kept.remove(id);
-                }
+        if let Ok(mut kept) = self.commitments.lock() {
+            for id in commitments {
+                kept.remove(id);
+            }
+        }
+        if let Ok(mut kept) = self.rows.lock() {
+            for id in commitments {
+                kept.remove(id);
             }
         }
         let Ok(mut lines) = self.lines.lock() else {
@@ -152,13 +156,23 @@ impl Memo {
         .unwrap_or_else(|never| match never {})
     }
 
-    /// The tracker's row of commitment `id`, kept or rendered by `make`.
+    /// The tracker's row of commitment `id`, kept or rendered by `make`, with what it read.
+    /// A row that ran a template query (which may show anything of the site) is not kept.
     pub(super) fn row(
         &self,
         id: &str,
-        make: impl FnOnce() -> tera::TeraResult<tera::Value>,
-    ) -> tera::TeraResult<tera::Value> {
-        kept_or_made(&self.rows, id, make)
+        make: impl FnOnce() -> tera::TeraResult<(tera::Value, Vec<Input>)>,
+    ) -> tera::TeraResult<(tera::Value, Vec<Input>)> {
+        if let Some(v) = self.rows.lock().ok().and_then(|m| m.get(id).cloned()) {
+            return Ok(v);
+        }
+        let made = make()?;
+        if !made.1.iter().any(|i| matches!(i, Input::Query(..)))
+            && let Ok(mut m) = self.rows.lock()
+        {
+            m.insert(id.to_string(), made.clone());
+        }
+        Ok(made)
     }
 }
 

@@ -5,6 +5,7 @@
 mod chart;
 pub mod cite;
 pub mod context;
+pub mod deps;
 pub mod exports;
 pub mod feeds;
 mod json_ld;
@@ -18,7 +19,7 @@ pub mod tracker;
 pub mod tracker_data;
 
 use rayon::prelude::*;
-use tera::{Context, Tera};
+use tera::Tera;
 
 pub use pages::{Page, PageKind, pages};
 pub use theme::{TemplateOrigin, Theme};
@@ -35,6 +36,8 @@ pub struct RenderedPage {
     /// What it was made from, for error messages (`content/briefs/kl.md`).
     pub origin: String,
     pub html: String,
+    /// What it read of the site (see [`deps`]).
+    pub inputs: Vec<deps::Input>,
 }
 
 /// Render the given pages (all of them, or those a change touched) with a compiled theme, in
@@ -75,19 +78,13 @@ pub fn render_each(
         .into_par_iter()
         .map(|page| {
             let _timer = SlowPage::start(page);
-            let rendered = match pages::generated(site, &prepared, page, memo) {
-                Some(text) => RenderedPage {
-                    path: page.path.clone(),
-                    origin: page.origin.clone(),
-                    html: text.map_err(|e| Failure::Generated(page, e))?,
-                },
-                None => queries::with_site(site, &prepared, || {
-                    let context = pages::context(site, &prepared, page, tera, memo)?;
-                    render_page(tera, page, &context)
-                })
-                .map_err(|e| Failure::Template(page, e))?,
-            };
-            sink(rendered).map_err(Failure::Sink)
+            let (rendered, inputs) =
+                deps::recording(|| render_one(site, &prepared, tera, page, memo));
+            sink(RenderedPage {
+                inputs,
+                ..rendered?
+            })
+            .map_err(Failure::Sink)
         })
         .collect();
     let mut errors = Diagnostics::new();
@@ -149,11 +146,30 @@ enum Failure<'a> {
     Sink(Diagnostic),
 }
 
-fn render_page(tera: &Tera, page: &Page, context: &Context) -> tera::TeraResult<RenderedPage> {
+/// One page, made in Rust or rendered with its template.
+fn render_one<'p>(
+    site: &Site,
+    prepared: &prepared::Prepared,
+    tera: &Tera,
+    page: &'p Page,
+    memo: Option<&memo::Memo>,
+) -> Result<RenderedPage, Failure<'p>> {
+    let html = match pages::generated(site, prepared, page, memo) {
+        Some(text) => {
+            pages::read_generated(site, page);
+            text.map_err(|e| Failure::Generated(page, e))?
+        }
+        None => queries::with_site(site, prepared, || {
+            let context = pages::context(site, prepared, page, tera, memo)?;
+            tera.render(&page.template, &context)
+        })
+        .map_err(|e| Failure::Template(page, e))?,
+    };
     Ok(RenderedPage {
         path: page.path.clone(),
         origin: page.origin.clone(),
-        html: tera.render(&page.template, context)?,
+        html,
+        inputs: Vec::new(),
     })
 }
 

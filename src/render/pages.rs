@@ -4,6 +4,7 @@ use serde::Serialize;
 use tera::Context;
 
 use super::context::{PageLink, Pagination, Views};
+use super::deps::{Input, List, read};
 use super::exports::ExportFile;
 use super::feeds::{FeedFormat, FeedOf};
 use super::memo::Memo;
@@ -259,6 +260,24 @@ pub fn pages(site: &Site) -> Vec<Page> {
     out
 }
 
+/// Note what a page made in Rust reads (see [`super::deps`]); template pages note theirs as
+/// their context is made.
+pub fn read_generated(site: &Site, page: &Page) {
+    read(Input::Site);
+    match &page.kind {
+        PageKind::Citation(i, _) | PageKind::Redirect(i, _) => {
+            read(Input::Brief(site.briefs[*i].source.clone()));
+        }
+        // Made from the whole site, or from lists of thousands.
+        PageKind::Feed(..)
+        | PageKind::Export(_)
+        | PageKind::Sitemap
+        | PageKind::SitemapPart(_)
+        | PageKind::TrackerData(_) => read(Input::Everything),
+        _ => {}
+    }
+}
+
 /// Pages made in Rust, not from a template: their text, or `None` for a template page.
 pub fn generated(
     site: &Site,
@@ -362,6 +381,7 @@ pub fn context(
                 "page",
                 &v.page("index", &site.config.title, page.path.clone()),
             );
+            read(Input::ListPage(List::Index, s.number));
             let indexes: Vec<usize> = (s.start..s.end).collect();
             ctx.insert("briefs", &v.briefs(&indexes));
             ctx.insert("pagination", &pagination(site, s, site_path::index));
@@ -370,13 +390,14 @@ pub fn context(
             let b = &site.briefs[*i];
             let body = prepared
                 .refs()
-                .render(&b.body)
+                .render_via(&b.body, &RecordedRefs(prepared.refs()))
                 .map_err(tera::Error::message)?;
             ctx.insert("page", &v.brief_page(b, page.path.clone()));
             ctx.insert("brief", &v.brief(b, &body));
         }
         PageKind::Party(id, s) => {
             let p = &site.parties[id];
+            read(Input::ListPage(List::Party(id.clone()), s.number));
             ctx.insert(
                 "page",
                 &v.with_feeds(
@@ -405,6 +426,7 @@ pub fn context(
         }
         PageKind::Topic(id, s) => {
             let t = &site.topics[id];
+            read(Input::ListPage(List::Topic(id.clone()), s.number));
             let mut view = v.page("topic", &t.name, page.path.clone());
             if let Some(d) = &t.description {
                 view.description = d;
@@ -426,6 +448,7 @@ pub fn context(
         }
         PageKind::Commitment(id) => {
             let c = &site.commitments[id];
+            read(Input::Timeline(id.clone()));
             ctx.insert("page", &v.page("commitment", &c.text, page.path.clone()));
             ctx.insert("commitment", &v.commitment(c));
             ctx.insert("timeline", &timeline(&v, c));
@@ -448,6 +471,8 @@ pub fn context(
         | PageKind::Citation(..)
         | PageKind::Redirect(..) => {}
         PageKind::Commitments => {
+            // The tracker's lists, orders, counts and filters come from every commitment.
+            read(Input::Everything);
             ctx.insert(
                 "page",
                 &v.page("commitments", "Commitment tracker", page.path.clone()),
@@ -455,6 +480,7 @@ pub fn context(
             super::tracker::insert_overview(&v, &mut ctx, tera, memo)?;
         }
         PageKind::CommitmentList(list, s) => {
+            read(Input::Everything);
             let title = list.title(site);
             ctx.insert(
                 "page",
@@ -464,6 +490,7 @@ pub fn context(
         }
         PageKind::Person(slug, s) => {
             let p = &site.people[slug];
+            read(Input::ListPage(List::Person(slug.clone()), s.number));
             ctx.insert("page", &v.page("person", &p.name, page.path.clone()));
             ctx.insert("person", &v.person_page(p));
             ctx.insert("briefs", &v.briefs(&p.briefs[s.start..s.end]));
@@ -485,6 +512,7 @@ pub fn context(
 /// link to its list of all of them: `recent_commitments`, `commitments_url`.
 fn insert_recent_commitments(v: &Views, ctx: &mut Context, list: &ListOf, s: &Slice) {
     let recent: Vec<_> = if s.number == 1 {
+        read(Input::Recent(list.clone(), RECENT_OF_ONE));
         let index = v.prepared.tracker(v.site);
         index
             .ids(list)
@@ -537,7 +565,7 @@ fn window(current: usize, total: usize) -> Vec<usize> {
 
 /// One entry of a commitment's timeline, newest first.
 #[derive(Serialize)]
-struct TimelineView<'a> {
+pub(super) struct TimelineView<'a> {
     brief: super::context::BriefSummary<'a>,
     date: String,
     status: super::context::StatusView<'a>,
@@ -547,7 +575,10 @@ struct TimelineView<'a> {
     source: Option<&'a str>,
 }
 
-fn timeline<'a>(v: &Views<'a>, c: &'a crate::model::Commitment) -> Vec<TimelineView<'a>> {
+pub(super) fn timeline<'a>(
+    v: &Views<'a>,
+    c: &'a crate::model::Commitment,
+) -> Vec<TimelineView<'a>> {
     c.timeline
         .iter()
         .rev()
@@ -583,4 +614,24 @@ fn escape_html(text: &str) -> String {
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;")
+}
+
+/// The labels of `[[...]]` references, noted as read as a body is rendered: a party's or
+/// topic's name, a commitment's text.
+struct RecordedRefs<'a>(&'a crate::model::Refs);
+
+impl crate::markdown::LinkResolver for RecordedRefs<'_> {
+    fn resolve(
+        &self,
+        target: &str,
+    ) -> Result<crate::markdown::ResolvedLink, crate::markdown::LinkError> {
+        let (kind, id) = target.split_once(':').unwrap_or(("party", target));
+        match kind {
+            "party" => read(Input::PartyLink(id.to_string())),
+            "topic" => read(Input::TopicLink(id.to_string())),
+            "commitment" => read(Input::Commitment(id.to_string())),
+            _ => {}
+        }
+        self.0.resolve(target)
+    }
 }

@@ -6,6 +6,8 @@
 //! is lent to the rendering thread for the length of each render ([`with_site`]) rather than
 //! copied into every page's context.
 
+use std::hash::Hash;
+
 use tera::{Error, Kwargs, State, Tera, TeraResult, Value};
 
 use super::context::Views;
@@ -32,49 +34,75 @@ pub fn with_site<R>(site: &Site, prepared: &Prepared, render: impl FnOnce() -> R
     SITE.set(site, || PREPARED.set(prepared, render))
 }
 
-fn query(f: impl FnOnce(&Views) -> TeraResult<Value>) -> TeraResult<Value> {
+fn query(name: &'static str, kwargs: &Kwargs) -> TeraResult<Value> {
     if !SITE.is_set() || !PREPARED.is_set() {
         return Err(Error::message(
             "site queries are only available while rendering a page",
         ));
     }
-    SITE.with(|site| PREPARED.with(|prepared| f(&Views { site, prepared })))
+    super::deps::read(super::deps::Input::Query(
+        name.to_string(),
+        args_key(kwargs),
+    ));
+    SITE.with(|site| PREPARED.with(|prepared| call(name, &Views { site, prepared }, kwargs)))
+}
+
+/// A query's arguments as JSON, keys in order: the same call gives the same key.
+fn args_key(kwargs: &Kwargs) -> String {
+    let args: std::collections::BTreeMap<String, &Value> =
+        kwargs.iter().map(|(k, v)| (k.to_string(), v)).collect();
+    serde_json::to_string(&args).unwrap_or_default()
+}
+
+/// The hash of what the query `name` with `args` (see [`args_key`]) gives in the site of `v`:
+/// the fingerprint of a page's read of it (see [`super::deps`]).
+pub(super) fn replay(v: &Views, name: &str, args: &str) -> u64 {
+    let value = serde_json::from_str::<serde_json::Value>(args)
+        .map_err(|e| Error::message(e.to_string()))
+        .and_then(|json| {
+            let map = Value::from_serializable(&json)
+                .into_map()
+                .unwrap_or_default();
+            call(name, v, &Kwargs::new(std::sync::Arc::new(map)))
+        });
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    match value {
+        Ok(value) => serde_json::to_string(&value)
+            .unwrap_or_default()
+            .hash(&mut h),
+        Err(e) => e.to_string().hash(&mut h),
+    }
+    std::hash::Hasher::finish(&h)
 }
 
 pub fn register(tera: &mut Tera) {
-    tera.register_function("get_briefs", |kwargs: Kwargs, _: &State| {
-        query(|v| briefs(v, &kwargs))
-    });
-    tera.register_function("get_commitments", |kwargs: Kwargs, _: &State| {
-        query(|v| commitments(v, &kwargs))
-    });
-    tera.register_function("get_party", |kwargs: Kwargs, _: &State| {
-        query(|v| {
-            let site = v.site;
+    for &name in FUNCTIONS {
+        tera.register_function(name, move |kwargs: Kwargs, _: &State| query(name, &kwargs));
+    }
+}
+
+/// Run the query function `name`.
+fn call(name: &str, v: &Views, kwargs: &Kwargs) -> TeraResult<Value> {
+    let site = v.site;
+    match name {
+        "get_briefs" => briefs(v, kwargs),
+        "get_commitments" => commitments(v, kwargs),
+        "get_party" => {
             let id: String = kwargs.must_get("id")?;
             let p = known(site.parties.get(&id), &id, site.parties.keys(), "party")?;
             Ok(Value::from_serializable(&v.party(p)))
-        })
-    });
-    tera.register_function("get_topic", |kwargs: Kwargs, _: &State| {
-        query(|v| {
-            let site = v.site;
+        }
+        "get_topic" => {
             let id: String = kwargs.must_get("id")?;
             let t = known(site.topics.get(&id), &id, site.topics.keys(), "topic")?;
             Ok(Value::from_serializable(&v.topic(t)))
-        })
-    });
-    tera.register_function("get_person", |kwargs: Kwargs, _: &State| {
-        query(|v| {
-            let site = v.site;
+        }
+        "get_person" => {
             let slug: String = kwargs.must_get("slug")?;
             let p = known(site.people.get(&slug), &slug, site.people.keys(), "person")?;
             Ok(Value::from_serializable(&v.person_page(p)))
-        })
-    });
-    tera.register_function("get_commitment", |kwargs: Kwargs, _: &State| {
-        query(|v| {
-            let site = v.site;
+        }
+        "get_commitment" => {
             let id: String = kwargs.must_get("id")?;
             let c = known(
                 site.commitments.get(&id),
@@ -83,8 +111,9 @@ pub fn register(tera: &mut Tera) {
                 "commitment",
             )?;
             Ok(Value::from_serializable(&v.commitment_summary(c)))
-        })
-    });
+        }
+        other => Err(Error::message(format!("no query function `{other}`"))),
+    }
 }
 
 /// An id a template asked for, or an error naming the closest one.

@@ -19,6 +19,7 @@ use serde::Serialize;
 use tera::{Context, Tera, TeraResult, Value};
 
 use super::context::{StatusView, Views};
+use super::deps::{self, Input};
 use super::memo::Memo;
 use super::pages::{Page, PageKind, Slice, slices};
 use super::prepared::Link;
@@ -36,7 +37,7 @@ pub const ROWS_PER_PAGE: usize = 100;
 pub const RECENT: usize = 25;
 
 /// A list of commitments with pages of its own (and a part of the tracker's data).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 pub enum ListOf {
     All,
     Status(String),
@@ -490,7 +491,7 @@ struct ListView {
 
 /// The rows of `ids`, rendered (or kept from an earlier rebuild), in order.
 fn rows(v: &Views, tera: &Tera, memo: Option<&Memo>, ids: &[&str]) -> TeraResult<Vec<Value>> {
-    let rows: Vec<TeraResult<Value>> = ids
+    let rows: Vec<TeraResult<(Value, Vec<Input>)>> = ids
         .par_iter()
         .filter_map(|id| v.site.commitments.get(*id))
         .map(|c| {
@@ -508,18 +509,28 @@ fn rows(v: &Views, tera: &Tera, memo: Option<&Memo>, ids: &[&str]) -> TeraResult
             }
         })
         .collect();
-    // The first failing row in the table's order, whichever thread failed first.
-    rows.into_iter().collect()
+    // The first failing row in the table's order, whichever thread failed first. The rows
+    // were rendered on other threads: what they read is the page's, noted on its own.
+    rows.into_iter()
+        .map(|row| {
+            row.map(|(value, inputs)| {
+                inputs.into_iter().for_each(deps::read);
+                value
+            })
+        })
+        .collect()
 }
 
 /// One commitment's `<tr>`, as HTML that templates print unescaped.
-fn row(v: &Views, tera: &Tera, commitment: &Value) -> TeraResult<Value> {
-    let mut ctx = Context::new();
-    ctx.insert("site", v.site_view());
-    ctx.insert("c", commitment);
-    // Rows render on whichever thread is free: each needs the site for the query functions.
-    let html = queries::with_site(v.site, v.prepared, || tera.render(ROW_TEMPLATE, &ctx))?;
-    Ok(Value::safe_string(&html))
+fn row(v: &Views, tera: &Tera, commitment: &Value) -> TeraResult<(Value, Vec<Input>)> {
+    let (html, inputs) = deps::recording(|| {
+        let mut ctx = Context::new();
+        ctx.insert("site", v.site_view());
+        ctx.insert("c", commitment);
+        // Rows render on whichever thread is free: each needs the site for the query functions.
+        queries::with_site(v.site, v.prepared, || tera.render(ROW_TEMPLATE, &ctx))
+    });
+    Ok((Value::safe_string(&html?), inputs))
 }
 
 /// The chart: how many commitments are in each status of the vocabulary.

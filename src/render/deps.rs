@@ -1,0 +1,404 @@
+//! What each page read while it was made, recorded as data, and what those reads amount to in
+//! a site: the one answer to "which pages does this change touch?".
+//!
+//! Rendering a page records its [`Input`]s: the views it built (a brief as lists show it, a
+//! party's link, a commitment's summary...), the lists whose items it shows, the `[[...]]`
+//! labels of the bodies it rendered and the template queries it ran. A [`Record`] keeps each
+//! page's inputs and each input's [`fingerprint`], a hash of exactly what the page saw of it.
+//! After a change, a page needs rendering again only if one of its inputs has a different
+//! fingerprint in the new site ([`Record::stale`]).
+//!
+//! What the record cannot answer is left to a hand-written rule at its one place: which
+//! templates a page used beyond its own (Tera does not say), in `crate::rebuild::scope`.
+
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::hash::{Hash, Hasher};
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use super::context::Views;
+use super::tracker::ListOf;
+use crate::model::{Brief, Site};
+
+/// Something of the site a page read. Briefs are named by their source file (their place in
+/// the site's order moves when another is added); everything else by its id.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub enum Input {
+    /// `site` in every context: settings, totals, the build date.
+    Site,
+    /// A brief in full: every field of it, its body, the statuses it carries.
+    Brief(String),
+    /// A brief as lists show it (`BriefSummary`).
+    BriefListed(String),
+    /// A party as other pages name it: name, short name, kind, flag, aliases, website.
+    PartyLink(String),
+    /// A party's own view (`PartyView`): profile, counts, who it met.
+    Party(String),
+    TopicLink(String),
+    Topic(String),
+    PersonLink(String),
+    /// A person's own view (`PersonPageView`): roles, parties, count of briefs.
+    Person(String),
+    /// A commitment's summary (`CommitmentSummary`): text, parties, status, due, overdue.
+    Commitment(String),
+    /// A commitment's timeline: each brief naming it, with what it said.
+    Timeline(String),
+    /// The items on page `n` of a paginated list, and the number of its pages.
+    ListPage(List, usize),
+    /// The first commitments of a tracker list, most recently changed first (party and topic
+    /// pages show ten).
+    Recent(ListOf, usize),
+    /// A template query and its arguments, as JSON: its result.
+    Query(String, String),
+    /// Everything of the content: pages made from the whole site (feeds, exports, the
+    /// sitemap, the tracker) read this rather than a list of thousands.
+    Everything,
+}
+
+/// A list of briefs shown over pages.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub enum List {
+    Index,
+    Party(String),
+    Topic(String),
+    Person(String),
+}
+
+thread_local! {
+    /// The inputs of the page being rendered on this thread, while [`recording`] runs.
+    static READS: RefCell<Option<Vec<Input>>> = const { RefCell::new(None) };
+}
+
+/// Note that the page being rendered on this thread read `input` (nothing when no page is
+/// being recorded, as when fingerprints are computed).
+pub fn read(input: Input) {
+    READS.with(|reads| {
+        if let Some(reads) = reads.borrow_mut().as_mut() {
+            reads.push(input);
+        }
+    });
+}
+
+/// Run `render` and return what it read, sorted and without repeats, with its result.
+pub fn recording<R>(render: impl FnOnce() -> R) -> (R, Vec<Input>) {
+    let outer = READS.with(|reads| reads.borrow_mut().replace(Vec::new()));
+    let result = render();
+    let mut inputs = READS
+        .with(|reads| std::mem::replace(&mut *reads.borrow_mut(), outer))
+        .unwrap_or_default();
+    inputs.sort_unstable();
+    inputs.dedup();
+    (result, inputs)
+}
+
+/// Run `f` without recording what it reads (a fingerprint reads the views it hashes).
+fn unrecorded<R>(f: impl FnOnce() -> R) -> R {
+    let outer = READS.with(|reads| reads.borrow_mut().take());
+    let result = f();
+    READS.with(|reads| *reads.borrow_mut() = outer);
+    result
+}
+
+/// The inputs of every page rendered, and the fingerprint each input had in the site they
+/// were rendered from.
+#[derive(Default)]
+pub struct Record {
+    pages: HashMap<String, Vec<Input>>,
+    prints: Prints,
+    /// Inputs whose fingerprint is not known for the pages reading them (a rebuild that did
+    /// not ask the record rendered them): those pages count as stale.
+    unknown: HashSet<Input>,
+}
+
+/// The fingerprint of each input.
+pub type Prints = HashMap<Input, u64>;
+
+impl Record {
+    /// Forget everything: every page is stale until recorded again.
+    pub fn clear(&mut self) {
+        *self = Record::default();
+    }
+
+    /// Whether the record knows what the page at `path` read.
+    pub fn knows(&self, path: &str) -> bool {
+        self.pages.contains_key(path)
+    }
+
+    /// The pages of the record that read something that is different (or not known) in
+    /// `site`, and the fingerprints of everything read, in `site`, to [`Record::commit`] once
+    /// the stale pages are rendered again.
+    pub fn stale(&self, site: &Site, views: &Views) -> (HashSet<String>, Prints) {
+        let inputs: Vec<&Input> = self.prints.keys().chain(&self.unknown).collect();
+        let now = fingerprints(site, views, inputs);
+        let changed: HashSet<&Input> = now
+            .iter()
+            .filter(|(input, print)| self.prints.get(*input) != Some(*print))
+            .map(|(input, _)| input)
+            .collect();
+        let stale = self
+            .pages
+            .iter()
+            .filter(|(_, inputs)| inputs.iter().any(|i| changed.contains(i)))
+            .map(|(path, _)| path.clone())
+            .collect();
+        (stale, now)
+    }
+
+    /// After a rebuild: `now`, the fingerprints [`Record::stale`] computed, if it asked
+    /// (the pages not rendered again saw the same; `None` when the content did not change),
+    /// `rendered`, the pages rendered with what each read; only the pages at `live` paths
+    /// are kept.
+    pub fn commit(
+        &mut self,
+        site: &Site,
+        views: &Views,
+        now: Option<Prints>,
+        rendered: Vec<(String, Vec<Input>)>,
+        live: &HashSet<&str>,
+    ) {
+        if let Some(now) = now {
+            self.prints = now;
+            self.unknown.clear();
+        }
+        self.pages.retain(|path, _| live.contains(path.as_str()));
+        for (path, inputs) in rendered {
+            self.pages.insert(path, inputs);
+        }
+        let new: HashSet<&Input> = self
+            .pages
+            .values()
+            .flatten()
+            .filter(|i| !self.prints.contains_key(*i))
+            .collect();
+        let prints = fingerprints(site, views, new.into_iter().collect());
+        self.prints.extend(prints);
+    }
+
+    /// After a rebuild that chose its pages by other means (`serve`'s patch of a brief): the
+    /// pages `rendered` read what they read now, and what they read gets its fingerprint in
+    /// `site`. [`Input::Everything`] is not computed (it costs as much as all the others):
+    /// it becomes unknown, so the pages reading it are stale at the next question.
+    pub fn refresh(&mut self, site: &Site, views: &Views, rendered: Vec<(String, Vec<Input>)>) {
+        let mut read: HashSet<&Input> = HashSet::new();
+        for (_, inputs) in &rendered {
+            read.extend(inputs.iter().filter(|i| **i != Input::Everything));
+        }
+        let prints = fingerprints(site, views, read.into_iter().collect());
+        for input in prints.keys() {
+            self.unknown.remove(input);
+        }
+        self.prints.extend(prints);
+        if self.prints.remove(&Input::Everything).is_some() {
+            self.unknown.insert(Input::Everything);
+        }
+        for (path, inputs) in rendered {
+            self.pages.insert(path, inputs);
+        }
+    }
+
+    /// The pages that read an input `matches` accepts.
+    pub fn pages_reading(&self, matches: impl Fn(&Input) -> bool) -> Vec<&str> {
+        self.pages
+            .iter()
+            .filter(|(_, inputs)| inputs.iter().any(&matches))
+            .map(|(path, _)| path.as_str())
+            .collect()
+    }
+}
+
+/// The fingerprints of `inputs` in `site`, computed in parallel.
+fn fingerprints(site: &Site, views: &Views, inputs: Vec<&Input>) -> HashMap<Input, u64> {
+    let index = SourceIndex::of(site);
+    let everything = std::sync::OnceLock::new();
+    inputs
+        .into_par_iter()
+        .map(|input| {
+            let print = match input {
+                Input::Everything => {
+                    *everything.get_or_init(|| unrecorded(|| everything_print(site, views, &index)))
+                }
+                _ => unrecorded(|| fingerprint(site, views, &index, input)),
+            };
+            (input.clone(), print)
+        })
+        .collect()
+}
+
+/// Where each brief is in the site's order, by source file.
+struct SourceIndex<'a>(HashMap<&'a str, &'a Brief>);
+
+impl<'a> SourceIndex<'a> {
+    fn of(site: &'a Site) -> Self {
+        SourceIndex(site.briefs.iter().map(|b| (b.source.as_str(), b)).collect())
+    }
+
+    fn get(&self, source: &str) -> Option<&'a Brief> {
+        self.0.get(source).copied()
+    }
+}
+
+/// What a page saw of `input`, hashed; an input the site no longer has hashes as a fixed
+/// value that no present one is likely to share.
+fn fingerprint(site: &Site, v: &Views, index: &SourceIndex, input: &Input) -> u64 {
+    const GONE: u64 = 0x6f6e_6567_0000_0001;
+    let hashed = match input {
+        Input::Site => Some(hash_of(v.site_view())),
+        Input::Brief(source) => index.get(source).map(|b| brief_print(site, b)),
+        Input::BriefListed(source) => index.get(source).map(|b| hash_of(&v.brief_summary(b))),
+        Input::PartyLink(id) => site.parties.get(id).map(|p| {
+            hash_of(&(
+                v.party_ref(id),
+                &p.aliases,
+                &p.url,
+                &p.kind,
+                super::json_ld::party(p, &site.urls),
+            ))
+        }),
+        Input::Party(id) => site.parties.get(id).map(|p| hash_of(&v.party(p))),
+        Input::TopicLink(id) => site
+            .topics
+            .get(id)
+            .map(|t| hash_of(&(v.topic_ref(id), &t.name))),
+        Input::Topic(id) => site.topics.get(id).map(|t| hash_of(&v.topic(t))),
+        Input::PersonLink(slug) => v.person_ref(slug).map(|p| hash_of(&p)),
+        Input::Person(slug) => site.people.get(slug).map(|p| hash_of(&v.person_page(p))),
+        Input::Commitment(id) => site.commitments.get(id).map(|c| hash_of(&v.commitment(c))),
+        Input::Timeline(id) => site
+            .commitments
+            .get(id)
+            .map(|c| hash_of(&super::pages::timeline(v, c))),
+        Input::ListPage(list, n) => list_page_print(site, list, *n),
+        Input::Recent(list, n) => {
+            let ids: Vec<&str> = v.prepared.tracker(site).ids(list).take(*n).collect();
+            Some(hash_of(&ids))
+        }
+        Input::Query(name, args) => Some(super::queries::replay(v, name, args)),
+        Input::Everything => Some(everything_print(site, v, index)),
+    };
+    hashed.unwrap_or(GONE)
+}
+
+/// The briefs on page `n` of a list, by source, and how many pages it has.
+fn list_page_print(site: &Site, list: &List, n: usize) -> Option<u64> {
+    let all: Vec<usize> = match list {
+        List::Index => (0..site.briefs.len()).collect(),
+        List::Party(id) => site.parties.get(id)?.briefs.clone(),
+        List::Topic(id) => site.topics.get(id)?.briefs.clone(),
+        List::Person(slug) => site.people.get(slug)?.briefs.clone(),
+    };
+    let per_page = site.config.options.per_page.max(1);
+    let on_page: Vec<&str> = all
+        .iter()
+        .skip((n.max(1) - 1) * per_page)
+        .take(per_page)
+        .map(|&i| site.briefs[i].source.as_str())
+        .collect();
+    Some(hash_of(&(on_page, all.len().div_ceil(per_page).max(1))))
+}
+
+/// Everything a brief is in the site, with its related briefs named by source.
+fn brief_print(site: &Site, b: &Brief) -> u64 {
+    #[derive(Serialize)]
+    struct Facts<'a> {
+        source: &'a str,
+        slug: &'a str,
+        title: &'a str,
+        date: String,
+        time: Option<String>,
+        updated: Option<String>,
+        summary: &'a Option<String>,
+        event: &'a Option<String>,
+        location: &'a Option<String>,
+        parties: &'a [String],
+        people: &'a [crate::model::PersonMention],
+        topics: &'a [String],
+        commitments: &'a [crate::model::Mention],
+        sources: &'a [crate::model::Source],
+        draft: bool,
+        aliases: &'a [String],
+        body: u64,
+        extra: &'a crate::content::raw::Extra,
+        related: Vec<&'a str>,
+    }
+    let mut body = std::collections::hash_map::DefaultHasher::new();
+    match b.body.source() {
+        Ok(text) => text.hash(&mut body),
+        Err(e) => e.hash(&mut body),
+    }
+    hash_of(&Facts {
+        source: &b.source,
+        slug: &b.slug,
+        title: &b.title,
+        date: b.date.to_string(),
+        time: b.time.map(|t| t.display()),
+        updated: b.updated.map(|d| d.to_string()),
+        summary: &b.summary,
+        event: &b.event,
+        location: &b.location,
+        parties: &b.parties,
+        people: &b.people,
+        topics: &b.topics,
+        commitments: &b.commitments,
+        sources: &b.sources,
+        draft: b.draft,
+        aliases: &b.aliases,
+        body: body.finish(),
+        extra: &b.extra,
+        related: b
+            .related
+            .iter()
+            .map(|&i| site.briefs[i].source.as_str())
+            .collect(),
+    })
+}
+
+/// One hash of all the content: every brief, party, topic, person and commitment as their
+/// own pages see them, and the order of the briefs.
+fn everything_print(site: &Site, v: &Views, index: &SourceIndex) -> u64 {
+    let briefs: Vec<u64> = site
+        .briefs
+        .par_iter()
+        .map(|b| brief_print(site, b))
+        .collect();
+    let commitments: Vec<u64> = site
+        .commitments
+        .par_iter()
+        .map(|(id, _)| {
+            fingerprint(site, v, index, &Input::Commitment(id.clone()))
+                ^ fingerprint(site, v, index, &Input::Timeline(id.clone())).rotate_left(1)
+        })
+        .collect();
+    let registry: BTreeMap<String, u64> = site
+        .parties
+        .keys()
+        .map(|id| Input::Party(id.clone()))
+        .chain(site.parties.keys().map(|id| Input::PartyLink(id.clone())))
+        .chain(site.topics.keys().map(|id| Input::Topic(id.clone())))
+        .chain(site.people.keys().map(|id| Input::Person(id.clone())))
+        .map(|input| (format!("{input:?}"), fingerprint(site, v, index, &input)))
+        .collect();
+    hash_of(&(briefs, commitments, registry, hash_of(v.site_view())))
+}
+
+/// A stable hash of a value's JSON.
+fn hash_of(value: &impl Serialize) -> u64 {
+    struct Feed<'a>(&'a mut std::collections::hash_map::DefaultHasher);
+    impl std::io::Write for Feed<'_> {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.write(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    if let Err(e) = serde_json::to_writer(Feed(&mut hasher), value) {
+        // Views are plain data and serialize; should one fail, it hashes its error, which
+        // still changes when the value does not serialize the same way.
+        e.to_string().hash(&mut hasher);
+    }
+    hasher.finish()
+}
