@@ -179,7 +179,7 @@ impl Rebuilder {
         self.record.clear();
         let mut stages = Stages::run(sources, &self.options, &mut self.cache, Some(&self.memo))?;
         let read = std::mem::take(&mut stages.read);
-        self.commit_record(&stages, Some(Prints::new()), read);
+        self.commit_record(&stages, None, read);
         Ok(stages)
     }
 
@@ -324,9 +324,18 @@ impl Rebuilder {
                     } else {
                         with_tracker_pages_of(old.pages, &old.site)
                     };
-                    // A template query may show anything of the site.
-                    let querying = self.record.pages_reading(|i| matches!(i, Input::Query(..)));
-                    scope.add(Some(querying.into_iter().map(String::from).collect()));
+                    // A template query may show anything of the site: the pages whose
+                    // queries now give something else.
+                    let prepared = Prepared::new(&old.site, Some(&self.memo));
+                    let views = Views {
+                        site: &old.site,
+                        prepared: &prepared,
+                    };
+                    let (querying, _) = self
+                        .record
+                        .stale_among(&old.site, &views, |i| matches!(i, Input::Query(..)));
+                    drop(prepared);
+                    scope.add(Some(querying.into_iter().collect()));
                     if tracker_changed.any() {
                         scope.add(Some(sitemap_paths(&old.site)));
                     }

@@ -29,13 +29,12 @@ pub struct SiteView<'a> {
     pub extra: &'a serde_json::Value,
     pub statuses: &'a [Status],
     pub generator: &'static str,
-    pub counts: Counts,
-    /// The date the site was built as of (`YYYY-MM-DD`): "overdue" is measured against it.
-    pub today: String,
     /// Whether the site has search (`options.search`).
     pub search: bool,
 }
 
+/// The site's totals, from the template function `site_counts()` (not in `site`: every page
+/// would then change when a brief is added).
 #[derive(Serialize)]
 pub struct Counts {
     pub briefs: usize,
@@ -233,7 +232,7 @@ pub struct CommitmentSummary<'a> {
     pub first_seen: Option<String>,
     pub last_seen: Option<String>,
     pub mentions: usize,
-    /// `due` has passed, as of `site.today`, without a status that closes it.
+    /// `due` has passed, as of `build_date()`, without a status that closes it.
     pub overdue: bool,
 }
 

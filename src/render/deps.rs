@@ -12,7 +12,9 @@
 //! templates a page used beyond its own (Tera does not say), in `crate::rebuild::scope`.
 
 use std::cell::RefCell;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
+
+use foldhash::fast::FixedState;
 use std::hash::{Hash, Hasher};
 
 use rayon::prelude::*;
@@ -47,6 +49,8 @@ pub enum Input {
     Timeline(String),
     /// The items on page `n` of a paginated list, and the number of its pages.
     ListPage(List, usize),
+    /// Which parties, topics or people the site has (the pages listing them all).
+    Ids(Registry),
     /// The first commitments of a tracker list, most recently changed first (party and topic
     /// pages show ten).
     Recent(ListOf, usize),
@@ -55,6 +59,14 @@ pub enum Input {
     /// Everything of the content: pages made from the whole site (feeds, exports, the
     /// sitemap, the tracker) read this rather than a list of thousands.
     Everything,
+}
+
+/// A kind of registry entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub enum Registry {
+    Parties,
+    Topics,
+    People,
 }
 
 /// A list of briefs shown over pages.
@@ -102,18 +114,24 @@ fn unrecorded<R>(f: impl FnOnce() -> R) -> R {
 }
 
 /// The inputs of every page rendered, and the fingerprint each input had in the site they
-/// were rendered from.
+/// were rendered from. Inputs are numbered once ([`Id`]): a page holds numbers, and asking
+/// which pages read a changed input costs a lookup in a table, not a hash of its name.
 #[derive(Default)]
 pub struct Record {
-    pages: HashMap<String, Vec<Input>>,
+    ids: HashMap<Input, Id, FixedState>,
+    inputs: Vec<Input>,
+    /// By [`Id`]; `None` when not known for the pages reading it (a rebuild that did not ask
+    /// the record rendered them, or the input is new): those pages count as stale.
     prints: Prints,
-    /// Inputs whose fingerprint is not known for the pages reading them (a rebuild that did
-    /// not ask the record rendered them): those pages count as stale.
-    unknown: HashSet<Input>,
+    pages: HashMap<String, Vec<Id>, FixedState>,
 }
 
-/// The fingerprint of each input.
-pub type Prints = HashMap<Input, u64>;
+/// The number of an input in a [`Record`].
+type Id = u32;
+
+/// The fingerprint of each input of a [`Record`], by [`Id`].
+#[derive(Default, Clone)]
+pub struct Prints(Vec<Option<u64>>);
 
 impl Record {
     /// Forget everything: every page is stale until recorded again.
@@ -130,17 +148,38 @@ impl Record {
     /// `site`, and the fingerprints of everything read, in `site`, to [`Record::commit`] once
     /// the stale pages are rendered again.
     pub fn stale(&self, site: &Site, views: &Views) -> (HashSet<String>, Prints) {
-        let inputs: Vec<&Input> = self.prints.keys().chain(&self.unknown).collect();
-        let now = fingerprints(site, views, inputs);
-        let changed: HashSet<&Input> = now
-            .iter()
-            .filter(|(input, print)| self.prints.get(*input) != Some(*print))
-            .map(|(input, _)| input)
+        self.stale_among(site, views, |_| true)
+    }
+
+    /// [`Record::stale`], asking only about the inputs `which` accepts.
+    pub fn stale_among(
+        &self,
+        site: &Site,
+        views: &Views,
+        which: impl Fn(&Input) -> bool,
+    ) -> (HashSet<String>, Prints) {
+        let asked: Vec<Id> = (0..self.inputs.len() as Id)
+            .filter(|&id| which(&self.inputs[id as usize]))
             .collect();
+        if asked.is_empty() {
+            return (HashSet::new(), self.prints.clone());
+        }
+        let mut now = self.prints.clone();
+        for (id, print) in self.fingerprints(site, views, &asked) {
+            now.0[id as usize] = Some(print);
+        }
+        let mut changed = vec![false; self.inputs.len()];
+        for &id in &asked {
+            let i = id as usize;
+            changed[i] = now.0[i].is_none() || now.0[i] != self.prints.0[i];
+        }
+        if !changed.contains(&true) {
+            return (HashSet::new(), now);
+        }
         let stale = self
             .pages
             .iter()
-            .filter(|(_, inputs)| inputs.iter().any(|i| changed.contains(i)))
+            .filter(|(_, ids)| ids.iter().any(|&id| changed[id as usize]))
             .map(|(path, _)| path.clone())
             .collect();
         (stale, now)
@@ -160,20 +199,13 @@ impl Record {
     ) {
         if let Some(now) = now {
             self.prints = now;
-            self.unknown.clear();
         }
         self.pages.retain(|path, _| live.contains(path.as_str()));
-        for (path, inputs) in rendered {
-            self.pages.insert(path, inputs);
-        }
-        let new: HashSet<&Input> = self
-            .pages
-            .values()
-            .flatten()
-            .filter(|i| !self.prints.contains_key(*i))
+        self.keep_pages(rendered);
+        let unknown: Vec<Id> = (0..self.inputs.len() as Id)
+            .filter(|&id| self.prints.0[id as usize].is_none())
             .collect();
-        let prints = fingerprints(site, views, new.into_iter().collect());
-        self.prints.extend(prints);
+        self.set_prints(site, views, &unknown);
     }
 
     /// After a rebuild that chose its pages by other means (`serve`'s patch of a brief): the
@@ -181,49 +213,70 @@ impl Record {
     /// `site`. [`Input::Everything`] is not computed (it costs as much as all the others):
     /// it becomes unknown, so the pages reading it are stale at the next question.
     pub fn refresh(&mut self, site: &Site, views: &Views, rendered: Vec<(String, Vec<Input>)>) {
-        let mut read: HashSet<&Input> = HashSet::new();
-        for (_, inputs) in &rendered {
-            read.extend(inputs.iter().filter(|i| **i != Input::Everything));
+        let read = self.keep_pages(rendered);
+        let everything = self.ids.get(&Input::Everything).copied();
+        let read: Vec<Id> = read
+            .into_iter()
+            .filter(|id| Some(*id) != everything)
+            .collect();
+        self.set_prints(site, views, &read);
+        if let Some(id) = everything {
+            self.prints.0[id as usize] = None;
         }
-        let prints = fingerprints(site, views, read.into_iter().collect());
-        for input in prints.keys() {
-            self.unknown.remove(input);
-        }
-        self.prints.extend(prints);
-        if self.prints.remove(&Input::Everything).is_some() {
-            self.unknown.insert(Input::Everything);
-        }
+    }
+
+    /// Number the inputs of `rendered` and keep each page's; the numbers they read.
+    fn keep_pages(&mut self, rendered: Vec<(String, Vec<Input>)>) -> HashSet<Id> {
+        let mut read = HashSet::new();
         for (path, inputs) in rendered {
-            self.pages.insert(path, inputs);
+            let ids: Vec<Id> = inputs.into_iter().map(|i| self.id(i)).collect();
+            read.extend(ids.iter().copied());
+            self.pages.insert(path, ids);
+        }
+        read
+    }
+
+    fn id(&mut self, input: Input) -> Id {
+        if let Some(id) = self.ids.get(&input) {
+            return *id;
+        }
+        let id = self.inputs.len() as Id;
+        self.inputs.push(input.clone());
+        self.prints.0.push(None);
+        self.ids.insert(input, id);
+        id
+    }
+
+    fn set_prints(&mut self, site: &Site, views: &Views, ids: &[Id]) {
+        for (id, print) in self.fingerprints(site, views, ids) {
+            self.prints.0[id as usize] = Some(print);
         }
     }
 
-    /// The pages that read an input `matches` accepts.
-    pub fn pages_reading(&self, matches: impl Fn(&Input) -> bool) -> Vec<&str> {
-        self.pages
-            .iter()
-            .filter(|(_, inputs)| inputs.iter().any(&matches))
-            .map(|(path, _)| path.as_str())
-            .collect()
+    /// The fingerprints of `ids` in `site`, computed in parallel; [`Input::Everything`]
+    /// last, from the others where they are among `ids`.
+    fn fingerprints(&self, site: &Site, views: &Views, ids: &[Id]) -> Vec<(Id, u64)> {
+        let index = SourceIndex::of(site);
+        let everything = self.ids.get(&Input::Everything).copied();
+        let mut prints: Vec<(Id, u64)> = ids
+            .par_iter()
+            .filter(|id| Some(**id) != everything)
+            .map(|&id| {
+                let input = &self.inputs[id as usize];
+                (id, unrecorded(|| fingerprint(site, views, &index, input)))
+            })
+            .collect();
+        if let Some(everything) = everything.filter(|id| ids.contains(id)) {
+            let mut by_id: Vec<Option<u64>> = vec![None; self.inputs.len()];
+            for (id, print) in &prints {
+                by_id[*id as usize] = Some(*print);
+            }
+            let known = |input: &Input| by_id[*self.ids.get(input)? as usize];
+            let print = unrecorded(|| everything_print(site, views, &index, &known));
+            prints.push((everything, print));
+        }
+        prints
     }
-}
-
-/// The fingerprints of `inputs` in `site`, computed in parallel.
-fn fingerprints(site: &Site, views: &Views, inputs: Vec<&Input>) -> HashMap<Input, u64> {
-    let index = SourceIndex::of(site);
-    let everything = std::sync::OnceLock::new();
-    inputs
-        .into_par_iter()
-        .map(|input| {
-            let print = match input {
-                Input::Everything => {
-                    *everything.get_or_init(|| unrecorded(|| everything_print(site, views, &index)))
-                }
-                _ => unrecorded(|| fingerprint(site, views, &index, input)),
-            };
-            (input.clone(), print)
-        })
-        .collect()
 }
 
 /// Where each brief is in the site's order, by source file.
@@ -270,12 +323,15 @@ fn fingerprint(site: &Site, v: &Views, index: &SourceIndex, input: &Input) -> u6
             .get(id)
             .map(|c| hash_of(&super::pages::timeline(v, c))),
         Input::ListPage(list, n) => list_page_print(site, list, *n),
+        Input::Ids(Registry::Parties) => Some(hash_of(&site.parties.keys().collect::<Vec<_>>())),
+        Input::Ids(Registry::Topics) => Some(hash_of(&site.topics.keys().collect::<Vec<_>>())),
+        Input::Ids(Registry::People) => Some(hash_of(&site.people.keys().collect::<Vec<_>>())),
         Input::Recent(list, n) => {
             let ids: Vec<&str> = v.prepared.tracker(site).ids(list).take(*n).collect();
             Some(hash_of(&ids))
         }
         Input::Query(name, args) => Some(super::queries::replay(v, name, args)),
-        Input::Everything => Some(everything_print(site, v, index)),
+        Input::Everything => Some(everything_print(site, v, index, &|_| None)),
     };
     hashed.unwrap_or(GONE)
 }
@@ -322,7 +378,7 @@ fn brief_print(site: &Site, b: &Brief) -> u64 {
         extra: &'a crate::content::raw::Extra,
         related: Vec<&'a str>,
     }
-    let mut body = std::collections::hash_map::DefaultHasher::new();
+    let mut body = stable_hasher();
     match b.body.source() {
         Ok(text) => text.hash(&mut body),
         Err(e) => e.hash(&mut body),
@@ -355,36 +411,49 @@ fn brief_print(site: &Site, b: &Brief) -> u64 {
 }
 
 /// One hash of all the content: every brief, party, topic, person and commitment as their
-/// own pages see them, and the order of the briefs.
-fn everything_print(site: &Site, v: &Views, index: &SourceIndex) -> u64 {
-    let briefs: Vec<u64> = site
+/// own pages see them, and the order of the briefs. Prints already in `known` are reused.
+fn everything_print(
+    site: &Site,
+    v: &Views,
+    index: &SourceIndex,
+    known: &(dyn Fn(&Input) -> Option<u64> + Sync),
+) -> u64 {
+    let print = |input: Input| match known(&input) {
+        Some(print) => print,
+        None => fingerprint(site, v, index, &input),
+    };
+    let mut inputs: Vec<Input> = site
         .briefs
-        .par_iter()
-        .map(|b| brief_print(site, b))
+        .iter()
+        .map(|b| Input::Brief(b.source.clone()))
         .collect();
-    let commitments: Vec<u64> = site
-        .commitments
-        .par_iter()
-        .map(|(id, _)| {
-            fingerprint(site, v, index, &Input::Commitment(id.clone()))
-                ^ fingerprint(site, v, index, &Input::Timeline(id.clone())).rotate_left(1)
-        })
-        .collect();
-    let registry: BTreeMap<String, u64> = site
-        .parties
-        .keys()
-        .map(|id| Input::Party(id.clone()))
-        .chain(site.parties.keys().map(|id| Input::PartyLink(id.clone())))
-        .chain(site.topics.keys().map(|id| Input::Topic(id.clone())))
-        .chain(site.people.keys().map(|id| Input::Person(id.clone())))
-        .map(|input| (format!("{input:?}"), fingerprint(site, v, index, &input)))
-        .collect();
-    hash_of(&(briefs, commitments, registry, hash_of(v.site_view())))
+    for id in site.commitments.keys() {
+        inputs.push(Input::Commitment(id.clone()));
+        inputs.push(Input::Timeline(id.clone()));
+    }
+    for id in site.parties.keys() {
+        inputs.push(Input::Party(id.clone()));
+        inputs.push(Input::PartyLink(id.clone()));
+    }
+    inputs.extend(site.topics.keys().map(|id| Input::Topic(id.clone())));
+    inputs.extend(site.people.keys().map(|id| Input::Person(id.clone())));
+    inputs.push(Input::Site);
+    let prints: Vec<u64> = inputs.into_par_iter().map(print).collect();
+    hash_of(&prints)
+}
+
+/// A fast hasher with a fixed seed: the same input hashes the same in every run of one
+/// build of Accord (a persisted fingerprint is only compared within one version).
+fn stable_hasher() -> foldhash::fast::FoldHasher<'static> {
+    use std::hash::BuildHasher;
+    static STATE: foldhash::fast::FixedState =
+        foldhash::fast::FixedState::with_seed(0x6163_636f_7264);
+    STATE.build_hasher()
 }
 
 /// A stable hash of a value's JSON.
 fn hash_of(value: &impl Serialize) -> u64 {
-    struct Feed<'a>(&'a mut std::collections::hash_map::DefaultHasher);
+    struct Feed<'a>(&'a mut foldhash::fast::FoldHasher<'static>);
     impl std::io::Write for Feed<'_> {
         fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
             self.0.write(bytes);
@@ -394,7 +463,7 @@ fn hash_of(value: &impl Serialize) -> u64 {
             Ok(())
         }
     }
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    let mut hasher = stable_hasher();
     if let Err(e) = serde_json::to_writer(Feed(&mut hasher), value) {
         // Views are plain data and serialize; should one fail, it hashes its error, which
         // still changes when the value does not serialize the same way.

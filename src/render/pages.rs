@@ -4,7 +4,7 @@ use serde::Serialize;
 use tera::Context;
 
 use super::context::{PageLink, Pagination, Views};
-use super::deps::{Input, List, read};
+use super::deps::{Input, List, Registry, read};
 use super::exports::ExportFile;
 use super::feeds::{FeedFormat, FeedOf};
 use super::memo::Memo;
@@ -287,7 +287,7 @@ pub fn generated(
 ) -> Option<Result<String, String>> {
     match &page.kind {
         PageKind::Feed(of, format) => {
-            Some(super::feeds::render(site, prepared.refs(), of, *format))
+            Some(super::feeds::render(site, prepared.refs(site), of, *format))
         }
         PageKind::TrackerData(file) => {
             let (index, sorted) = (prepared.tracker(site), prepared.tracker_sorted());
@@ -389,8 +389,8 @@ pub fn context(
         PageKind::Brief(i) => {
             let b = &site.briefs[*i];
             let body = prepared
-                .refs()
-                .render_via(&b.body, &RecordedRefs(prepared.refs()))
+                .refs(site)
+                .render_via(&b.body, &RecordedRefs(prepared.refs(site)))
                 .map_err(tera::Error::message)?;
             ctx.insert("page", &v.brief_page(b, page.path.clone()));
             ctx.insert("brief", &v.brief(b, &body));
@@ -421,6 +421,7 @@ pub fn context(
         }
         PageKind::Parties => {
             ctx.insert("page", &v.page("parties", "Parties", page.path.clone()));
+            read(Input::Ids(Registry::Parties));
             let parties: Vec<_> = site.parties.values().map(|p| v.party(p)).collect();
             ctx.insert("parties", &parties);
         }
@@ -443,6 +444,7 @@ pub fn context(
         }
         PageKind::Topics => {
             ctx.insert("page", &v.page("topics", "Topics", page.path.clone()));
+            read(Input::Ids(Registry::Topics));
             let topics: Vec<_> = site.topics.values().map(|t| v.topic(t)).collect();
             ctx.insert("topics", &topics);
         }
@@ -501,6 +503,7 @@ pub fn context(
         }
         PageKind::People => {
             ctx.insert("page", &v.page("people", "People", page.path.clone()));
+            read(Input::Ids(Registry::People));
             let people: Vec<_> = site.people.values().map(|p| v.person_page(p)).collect();
             ctx.insert("people", &people);
         }

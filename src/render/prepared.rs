@@ -5,7 +5,7 @@ use std::sync::{Arc, OnceLock};
 
 use serde::Serialize;
 
-use super::context::{Counts, PartyRef, SiteView, TopicRef, flag_emoji};
+use super::context::{PartyRef, SiteView, TopicRef, flag_emoji};
 use super::memo::Memo;
 use super::tracker::TrackerIndex;
 use super::tracker_data::Sorted;
@@ -17,8 +17,9 @@ use crate::urls::site_path;
 /// Tera values share their contents, so putting one in a context is cheap.
 pub struct Prepared {
     site: tera::Value,
-    /// For the bodies of briefs, rendered as their pages and feeds show them.
-    refs: Refs,
+    /// For the bodies of briefs, rendered as their pages and feeds show them: made when a
+    /// page first needs them (a fingerprint does not).
+    refs: OnceLock<Refs>,
     parties: HashMap<String, Link>,
     topics: HashMap<String, Link>,
     /// The tracker's order and lists, and its data's other orders: made when a page of the
@@ -52,7 +53,7 @@ impl Prepared {
         };
         Prepared {
             site: tera::Value::from_serializable(&site_view(site)),
-            refs: Refs::of_site(site),
+            refs: OnceLock::new(),
             parties: site
                 .parties
                 .iter()
@@ -89,8 +90,9 @@ impl Prepared {
         &self.site
     }
 
-    pub fn refs(&self) -> &Refs {
-        &self.refs
+    /// What the bodies of `site` (the site this was made from) refer to.
+    pub fn refs(&self, site: &Site) -> &Refs {
+        self.refs.get_or_init(|| Refs::of_site(site))
     }
 
     pub fn party(&self, id: &str) -> Option<Link> {
@@ -113,14 +115,6 @@ fn site_view(s: &Site) -> SiteView<'_> {
         extra: &s.config.extra,
         statuses: &s.config.statuses,
         generator: concat!("Accord ", env!("CARGO_PKG_VERSION")),
-        counts: Counts {
-            briefs: s.briefs.len(),
-            parties: s.parties.len(),
-            topics: s.topics.len(),
-            commitments: s.commitments.len(),
-            people: s.people.len(),
-        },
-        today: s.today.to_string(),
         search: s.config.options.search,
     }
 }

@@ -26,6 +26,8 @@ pub const FUNCTIONS: &[&str] = &[
     "get_topic",
     "get_person",
     "get_commitment",
+    "site_counts",
+    "build_date",
 ];
 
 /// Run `render` with `site` (and the values its pages share) available to the query
@@ -112,6 +114,14 @@ fn call(name: &str, v: &Views, kwargs: &Kwargs) -> TeraResult<Value> {
             )?;
             Ok(Value::from_serializable(&v.commitment_summary(c)))
         }
+        "site_counts" => Ok(Value::from_serializable(&super::context::Counts {
+            briefs: site.briefs.len(),
+            parties: site.parties.len(),
+            topics: site.topics.len(),
+            commitments: site.commitments.len(),
+            people: site.people.len(),
+        })),
+        "build_date" => Ok(Value::from(site.today.to_string())),
         other => Err(Error::message(format!("no query function `{other}`"))),
     }
 }
