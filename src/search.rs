@@ -45,14 +45,19 @@ pub const MAX_SHARD_SIZE: usize = 1000;
 /// cost more requests per query than they save in memory.
 pub const MIN_SHARD_SIZE: usize = 250;
 
-/// Briefs per shard: `search_shard_size`, or an eighth of the site's briefs, between
-/// [`MIN_SHARD_SIZE`] and [`MAX_SHARD_SIZE`]. A small site thus gets shards small enough to be
-/// indexed one at a time (see [`indexing_threads`]): at 1,000 briefs, one shard of 1,000 took
-/// 175 MB at the peak of the build, four of 250 one after another 105 MB, in 10 % more time.
+/// Briefs per shard: `search_shard_size`, or [`MIN_SHARD_SIZE`] up to 4,000 briefs, twice
+/// that up to 8,000 and [`MAX_SHARD_SIZE`] from there. A small site thus gets shards small
+/// enough to be indexed one at a time (see [`indexing_threads`]): at 1,000 briefs, one shard
+/// of 1,000 took 175 MB at the peak of the build, four of 250 one after another 105 MB, in
+/// 10 % more time. The size moves in two steps rather than with every brief, so that a brief
+/// added changes one shard (see [`shard_range`]) except when the site crosses a step.
 pub fn shard_size(configured: Option<usize>, briefs: usize) -> usize {
-    configured
-        .unwrap_or_else(|| (briefs / 8).clamp(MIN_SHARD_SIZE, MAX_SHARD_SIZE))
-        .max(1)
+    let size = match briefs {
+        ..4_000 => MIN_SHARD_SIZE,
+        4_000..8_000 => 2 * MIN_SHARD_SIZE,
+        _ => MAX_SHARD_SIZE,
+    };
+    configured.unwrap_or(size).max(1)
 }
 
 /// How many shards are indexed at once: one per four shards (at least one), at most one per
@@ -77,8 +82,8 @@ const SHARD_FILTER: &str = "shard";
 /// they are never all in memory. Setting `stop` ends it early (with an error) when the build
 /// has failed anyway.
 ///
-/// The briefs (newest first) are cut into shards of [`shard_size`] in order, so shard 0
-/// holds the newest. Shard 0 is a whole Pagefind bundle under `pagefind/`; each other shard
+/// The briefs are cut into shards of [`shard_size`] from the oldest on (see [`shard_range`]),
+/// so the last shard holds the newest. Shard 0 is a whole Pagefind bundle under `pagefind/`; each other shard
 /// keeps only its index under `pagefind/shard-N/`, which the search page merges with
 /// `mergeIndex` (it shares the first shard's WebAssembly). Shards are indexed by
 /// [`indexing_threads`], but their number and content depend only on the briefs and the
@@ -110,11 +115,14 @@ fn shard_count(len: usize, size: usize) -> usize {
     len.div_ceil(size.max(1)).max(1)
 }
 
-/// The briefs of shard `shard`, by index in the site's order (newest first).
+/// The briefs of shard `shard`, by index in the site's order (newest first). Shards are cut
+/// from the oldest brief on, so a new brief changes only the last shard, and an edit only
+/// the shard of the brief edited: the others' files stay the same.
 fn shard_range(shard: usize, size: usize, len: usize) -> std::ops::Range<usize> {
     let size = size.max(1);
-    let start = shard.saturating_mul(size).min(len);
-    start..start.saturating_add(size).min(len)
+    let oldest = shard.saturating_mul(size).min(len);
+    let newest = oldest.saturating_add(size).min(len);
+    len - newest..len - oldest
 }
 
 /// As [`index_site`], for records made beforehand (`serve` indexes in the background, after
@@ -184,16 +192,18 @@ fn index_shards(
     put((format!("{BUNDLE_DIR}/{SHARDS_FILE}"), shards_file(count)))
 }
 
-/// `records` cut as [`index_site`] cuts the site's briefs.
+/// `records` (newest first, as the site's briefs) cut as [`index_site`] cuts the briefs.
 fn into_shards(records: Vec<Record>, size: usize) -> Vec<Vec<Record>> {
     let len = records.len();
-    let mut records = records.into_iter();
+    let mut oldest_first = records.into_iter().rev();
     (0..shard_count(len, size))
         .map(|shard| {
-            records
+            let mut part: Vec<Record> = oldest_first
                 .by_ref()
                 .take(shard_range(shard, size, len).len())
-                .collect()
+                .collect();
+            part.reverse();
+            part
         })
         .collect()
 }
@@ -487,10 +497,12 @@ mod tests {
                 .map(|s| s.into_iter().map(|r| r.url).collect())
                 .collect()
         };
-        let records = ["/a/", "/b/", "/c/", "/d/", "/e/"].map(record).into();
+        // Newest first, as the site lists them: cut from the oldest on, each shard in the
+        // site's order.
+        let records = ["/e/", "/d/", "/c/", "/b/", "/a/"].map(record).into();
         assert_eq!(
             urls(super::into_shards(records, 2)),
-            [vec!["/a/", "/b/"], vec!["/c/", "/d/"], vec!["/e/"]]
+            [vec!["/b/", "/a/"], vec!["/d/", "/c/"], vec!["/e/"]]
         );
         assert_eq!(
             urls(super::into_shards(Vec::new(), 2)),
@@ -500,17 +512,23 @@ mod tests {
         assert_eq!(super::shard_count(5, 2), 3);
         assert_eq!(super::shard_count(0, 2), 1);
         assert_eq!(super::shard_count(4, 2), 2);
-        assert_eq!(super::shard_range(2, 2, 5), 4..5);
+        assert_eq!(super::shard_range(0, 2, 5), 3..5);
+        assert_eq!(super::shard_range(2, 2, 5), 0..1);
         assert_eq!(super::shard_range(0, 2, 0), 0..0);
+        // A brief added (at the front, as the newest) leaves the older shards' briefs alone.
+        assert_eq!(super::shard_range(1, 2, 6), 2..4);
+        assert_eq!(super::shard_range(0, 2, 6), 4..6);
     }
 
     #[test]
     fn shards_grow_with_the_site_and_small_sites_index_one_at_a_time() {
         use super::{indexing_threads, shard_size};
-        // An eighth of the briefs, between 250 and 1,000, unless the site sets a size.
+        // 250, 500 from 4,000 briefs, 1,000 from 8,000, unless the site sets a size.
         assert_eq!(shard_size(None, 0), 250);
-        assert_eq!(shard_size(None, 1_000), 250);
+        assert_eq!(shard_size(None, 3_999), 250);
         assert_eq!(shard_size(None, 4_000), 500);
+        assert_eq!(shard_size(None, 7_999), 500);
+        assert_eq!(shard_size(None, 8_000), 1_000);
         assert_eq!(shard_size(None, 10_000), 1_000);
         assert_eq!(shard_size(None, 100_000), 1_000);
         assert_eq!(shard_size(Some(2), 100_000), 2);

@@ -20,8 +20,9 @@ try {
 // Result URLs are indexed relative to the site; baseUrl puts them under its path.
 await pagefind.options({ basePath: bundle, baseUrl: script.dataset.base, excerptLength: 30 });
 await pagefind.init();
-// The index is cut into shards of consecutive briefs, newest first: this bundle is the first,
-// accord-shards.json lists the others, and they are merged into one search. Merged results are
+// The index is cut into shards of consecutive briefs from the oldest on (the last holds the
+// newest): this bundle is the first, accord-shards.json lists the others, and they are merged
+// into one search. Merged results are
 // ordered by score; a sort by date scores each result by its place in its own shard, which
 // would interleave the shards, so a listing newest first asks the shards one by one instead
 // (every record has a `shard` filter).
@@ -74,10 +75,11 @@ function writeAddress() {
 
 const SHOWN = 20;
 
-// The first briefs a filter matches, newest first: shard by shard, each in date order.
+// The first briefs a filter matches, newest first: shard by shard from the newest, each in
+// date order.
 async function newestFirst(filters) {
   const found = [];
-  for (let shard = 0; shard < shardCount && found.length < SHOWN; shard++) {
+  for (let shard = shardCount - 1; shard >= 0 && found.length < SHOWN; shard--) {
     const part = await pagefind.search(null, { filters: { ...filters, shard: String(shard) }, sort: { date: "desc" } });
     found.push(...part.results);
   }

@@ -257,7 +257,7 @@ fn search_finds_briefs_and_filters_them_under_a_sub_path() {
         "title: Tokyo opening\ndate: 2025-01-15\nparties: [jp]",
         "The first meeting of the year.\n",
     );
-    // Two briefs a shard, newest first: [later, kl], [seoul, manila], [tokyo]. Every search
+    // Two briefs a shard, from the oldest: [tokyo, manila], [seoul, kl], [later]. Every search
     // below merges the shards, and a listing of Japan's briefs spans all three.
     site.write(
         "accord.toml",

@@ -247,7 +247,7 @@ fn output_is_byte_identical_across_builds() {
 }
 
 #[test]
-fn the_search_index_is_cut_into_shards_newest_first_and_the_same_every_time() {
+fn the_search_index_is_cut_into_shards_from_the_oldest_and_the_same_every_time() {
     let site = Site::new();
     site.write(
         "accord.toml",
@@ -281,14 +281,42 @@ fn the_search_index_is_cut_into_shards_newest_first_and_the_same_every_time() {
     // The shards after the first share its scripts and WebAssembly.
     assert!(site.path("public/pagefind/pagefind.js").exists());
     assert!(!site.path("public/pagefind/shard-1/pagefind.js").exists());
-    // Newest first: the last shard holds the oldest brief, b0 (1 March).
-    assert_eq!(
-        shard_urls(&site, "public/pagefind/shard-2"),
-        ["/briefs/b0/"]
-    );
+    // From the oldest: the first shard holds b0 and b4 (1 and 2 March), the last the newest,
+    // b1 (5 March).
     assert_eq!(
         shard_urls(&site, "public/pagefind"),
-        ["/briefs/b1/", "/briefs/b3/"]
+        ["/briefs/b0/", "/briefs/b4/"]
+    );
+    assert_eq!(
+        shard_urls(&site, "public/pagefind/shard-2"),
+        ["/briefs/b1/"]
+    );
+    // A new brief, the newest, changes the last shard alone: the others' files stay the same.
+    site.brief(
+        "b5",
+        "title: Brief 5\ndate: 2025-03-06\nparties: [us]",
+        "Talks on trade.",
+    );
+    site.build();
+    let second = snapshot(&site.path("public"));
+    let files = |snap: &[(String, Vec<u8>)], dir: &str| -> Vec<(String, Vec<u8>)> {
+        snap.iter()
+            .filter(|(path, _)| path.starts_with(dir))
+            .filter(|(path, _)| !path.starts_with("pagefind/shard-") || dir != "pagefind/")
+            .cloned()
+            .collect()
+    };
+    for dir in ["pagefind/", "pagefind/shard-1/"] {
+        assert!(!files(&first, dir).is_empty());
+        assert!(
+            files(&first, dir) == files(&second, dir),
+            "{dir} changed when a newer brief was added"
+        );
+    }
+    assert!(files(&first, "pagefind/shard-2/") != files(&second, "pagefind/shard-2/"));
+    assert_eq!(
+        shard_urls(&site, "public/pagefind/shard-2"),
+        ["/briefs/b1/", "/briefs/b5/"]
     );
 }
 
