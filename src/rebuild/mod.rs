@@ -22,8 +22,9 @@ use crate::urls::output_file;
 mod scope;
 
 use crate::render::context::Views;
-use crate::render::deps::{Input, Prints, Record};
+use crate::render::deps::Input;
 use crate::render::prepared::Prepared;
+use crate::render::record::{Prints, Record};
 use scope::{Scope, pages_touched_by_patch, pages_using_templates};
 
 /// Phase timings on stderr when `ACCORD_TRACE` is set, for performance work.

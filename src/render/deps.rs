@@ -1,34 +1,26 @@
-//! What each page read while it was made, recorded as data, and what those reads amount to in
-//! a site: the one answer to "which pages does this change touch?".
+//! What each page reads of the site while it is made, noted as data: its [`Input`]s.
 //!
-//! Rendering a page records its [`Input`]s: the views it built (a brief as lists show it, a
-//! party's link, a commitment's summary...), the lists whose items it shows, the `[[...]]`
-//! labels of the bodies it rendered and the template queries it ran. A [`Record`] keeps each
-//! page's inputs and each input's [`fingerprint`], a hash of exactly what the page saw of it.
-//! After a change, a page needs rendering again only if one of its inputs has a different
-//! fingerprint in the new site ([`Record::stale`]).
+//! Rendering a page notes the views it built (a brief as lists show it, a party's link, a
+//! commitment's summary...), the lists whose items it shows, the `[[...]]` labels of the
+//! bodies it rendered and the template queries it ran. [`super::record`] keeps them with a
+//! fingerprint of each, to answer "which pages does this change touch?".
 //!
-//! What the record cannot answer is left to a hand-written rule at its one place: which
-//! templates a page used beyond its own (Tera does not say), in `crate::rebuild::scope`.
+//! Every read goes through [`read`], which notes it for the page being rendered on this
+//! thread. A view that reads the model without noting it makes pages stale after a change:
+//! `tests/random_edits.rs` compares hundreds of random edits with cold builds to catch that.
 
 use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
 
-use foldhash::fast::FixedState;
-use std::hash::{Hash, Hasher};
-
-use rayon::prelude::*;
 use serde::Serialize;
 
-use super::context::Views;
-use super::tracker::ListOf;
-use crate::model::{Brief, Site};
+use crate::markdown::{LinkError, LinkResolver, ResolvedLink};
+use crate::model::Refs;
 
 /// Something of the site a page read. Briefs are named by their source file (their place in
 /// the site's order moves when another is added); everything else by its id.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 pub enum Input {
-    /// `site` in every context: settings, totals, the build date.
+    /// `site` in every context: the settings (`accord.toml` and the command line's).
     Site,
     /// A brief in full: every field of it, its body, the statuses it carries.
     Brief(String),
@@ -49,15 +41,17 @@ pub enum Input {
     Timeline(String),
     /// The items on page `n` of a paginated list, and the number of its pages.
     ListPage(List, usize),
+    /// The first `n` briefs of a list, in order (a feed's entries).
+    Newest(List, usize),
     /// Which parties, topics or people the site has (the pages listing them all).
     Ids(Registry),
-    /// The first commitments of a tracker list, most recently changed first (party and topic
-    /// pages show ten).
-    Recent(ListOf, usize),
+    /// The first commitments of a party's or topic's list in the tracker, most recently
+    /// changed first (their pages show ten).
+    Recent(List, usize),
     /// A template query and its arguments, as JSON: its result.
     Query(String, String),
-    /// Everything of the content: pages made from the whole site (feeds, exports, the
-    /// sitemap, the tracker) read this rather than a list of thousands.
+    /// Everything of the content: pages made from the whole site (exports, the sitemap, the
+    /// tracker) read this rather than a list of thousands.
     Everything,
 }
 
@@ -106,368 +100,26 @@ pub fn recording<R>(render: impl FnOnce() -> R) -> (R, Vec<Input>) {
 }
 
 /// Run `f` without recording what it reads (a fingerprint reads the views it hashes).
-fn unrecorded<R>(f: impl FnOnce() -> R) -> R {
+pub(super) fn unrecorded<R>(f: impl FnOnce() -> R) -> R {
     let outer = READS.with(|reads| reads.borrow_mut().take());
     let result = f();
     READS.with(|reads| *reads.borrow_mut() = outer);
     result
 }
 
-/// The inputs of every page rendered, and the fingerprint each input had in the site they
-/// were rendered from. Inputs are numbered once ([`Id`]): a page holds numbers, and asking
-/// which pages read a changed input costs a lookup in a table, not a hash of its name.
-#[derive(Default)]
-pub struct Record {
-    ids: HashMap<Input, Id, FixedState>,
-    inputs: Vec<Input>,
-    /// By [`Id`]; `None` when not known for the pages reading it (a rebuild that did not ask
-    /// the record rendered them, or the input is new): those pages count as stale.
-    prints: Prints,
-    pages: HashMap<String, Vec<Id>, FixedState>,
-}
+/// Body references that note the labels they resolve as read: a party's or topic's name, a
+/// commitment's text.
+pub struct RecordedRefs<'a>(pub &'a Refs);
 
-/// The number of an input in a [`Record`].
-type Id = u32;
-
-/// The fingerprint of each input of a [`Record`], by [`Id`].
-#[derive(Default, Clone)]
-pub struct Prints(Vec<Option<u64>>);
-
-impl Record {
-    /// Forget everything: every page is stale until recorded again.
-    pub fn clear(&mut self) {
-        *self = Record::default();
-    }
-
-    /// Whether the record knows what the page at `path` read.
-    pub fn knows(&self, path: &str) -> bool {
-        self.pages.contains_key(path)
-    }
-
-    /// The pages of the record that read something that is different (or not known) in
-    /// `site`, and the fingerprints of everything read, in `site`, to [`Record::commit`] once
-    /// the stale pages are rendered again.
-    pub fn stale(&self, site: &Site, views: &Views) -> (HashSet<String>, Prints) {
-        self.stale_among(site, views, |_| true)
-    }
-
-    /// [`Record::stale`], asking only about the inputs `which` accepts.
-    pub fn stale_among(
-        &self,
-        site: &Site,
-        views: &Views,
-        which: impl Fn(&Input) -> bool,
-    ) -> (HashSet<String>, Prints) {
-        let asked: Vec<Id> = (0..self.inputs.len() as Id)
-            .filter(|&id| which(&self.inputs[id as usize]))
-            .collect();
-        if asked.is_empty() {
-            return (HashSet::new(), self.prints.clone());
+impl LinkResolver for RecordedRefs<'_> {
+    fn resolve(&self, target: &str) -> Result<ResolvedLink, LinkError> {
+        let (kind, id) = target.split_once(':').unwrap_or(("party", target));
+        match kind {
+            "party" => read(Input::PartyLink(id.to_string())),
+            "topic" => read(Input::TopicLink(id.to_string())),
+            "commitment" => read(Input::Commitment(id.to_string())),
+            _ => {}
         }
-        let mut now = self.prints.clone();
-        for (id, print) in self.fingerprints(site, views, &asked) {
-            now.0[id as usize] = Some(print);
-        }
-        let mut changed = vec![false; self.inputs.len()];
-        for &id in &asked {
-            let i = id as usize;
-            changed[i] = now.0[i].is_none() || now.0[i] != self.prints.0[i];
-        }
-        if !changed.contains(&true) {
-            return (HashSet::new(), now);
-        }
-        let stale = self
-            .pages
-            .iter()
-            .filter(|(_, ids)| ids.iter().any(|&id| changed[id as usize]))
-            .map(|(path, _)| path.clone())
-            .collect();
-        (stale, now)
+        self.0.resolve(target)
     }
-
-    /// After a rebuild: `now`, the fingerprints [`Record::stale`] computed, if it asked
-    /// (the pages not rendered again saw the same; `None` when the content did not change),
-    /// `rendered`, the pages rendered with what each read; only the pages at `live` paths
-    /// are kept.
-    pub fn commit(
-        &mut self,
-        site: &Site,
-        views: &Views,
-        now: Option<Prints>,
-        rendered: Vec<(String, Vec<Input>)>,
-        live: &HashSet<&str>,
-    ) {
-        if let Some(now) = now {
-            self.prints = now;
-        }
-        self.pages.retain(|path, _| live.contains(path.as_str()));
-        self.keep_pages(rendered);
-        let unknown: Vec<Id> = (0..self.inputs.len() as Id)
-            .filter(|&id| self.prints.0[id as usize].is_none())
-            .collect();
-        self.set_prints(site, views, &unknown);
-    }
-
-    /// After a rebuild that chose its pages by other means (`serve`'s patch of a brief): the
-    /// pages `rendered` read what they read now, and what they read gets its fingerprint in
-    /// `site`. [`Input::Everything`] is not computed (it costs as much as all the others):
-    /// it becomes unknown, so the pages reading it are stale at the next question.
-    pub fn refresh(&mut self, site: &Site, views: &Views, rendered: Vec<(String, Vec<Input>)>) {
-        let read = self.keep_pages(rendered);
-        let everything = self.ids.get(&Input::Everything).copied();
-        let read: Vec<Id> = read
-            .into_iter()
-            .filter(|id| Some(*id) != everything)
-            .collect();
-        self.set_prints(site, views, &read);
-        if let Some(id) = everything {
-            self.prints.0[id as usize] = None;
-        }
-    }
-
-    /// Number the inputs of `rendered` and keep each page's; the numbers they read.
-    fn keep_pages(&mut self, rendered: Vec<(String, Vec<Input>)>) -> HashSet<Id> {
-        let mut read = HashSet::new();
-        for (path, inputs) in rendered {
-            let ids: Vec<Id> = inputs.into_iter().map(|i| self.id(i)).collect();
-            read.extend(ids.iter().copied());
-            self.pages.insert(path, ids);
-        }
-        read
-    }
-
-    fn id(&mut self, input: Input) -> Id {
-        if let Some(id) = self.ids.get(&input) {
-            return *id;
-        }
-        let id = self.inputs.len() as Id;
-        self.inputs.push(input.clone());
-        self.prints.0.push(None);
-        self.ids.insert(input, id);
-        id
-    }
-
-    fn set_prints(&mut self, site: &Site, views: &Views, ids: &[Id]) {
-        for (id, print) in self.fingerprints(site, views, ids) {
-            self.prints.0[id as usize] = Some(print);
-        }
-    }
-
-    /// The fingerprints of `ids` in `site`, computed in parallel; [`Input::Everything`]
-    /// last, from the others where they are among `ids`.
-    fn fingerprints(&self, site: &Site, views: &Views, ids: &[Id]) -> Vec<(Id, u64)> {
-        let index = SourceIndex::of(site);
-        let everything = self.ids.get(&Input::Everything).copied();
-        let mut prints: Vec<(Id, u64)> = ids
-            .par_iter()
-            .filter(|id| Some(**id) != everything)
-            .map(|&id| {
-                let input = &self.inputs[id as usize];
-                (id, unrecorded(|| fingerprint(site, views, &index, input)))
-            })
-            .collect();
-        if let Some(everything) = everything.filter(|id| ids.contains(id)) {
-            let mut by_id: Vec<Option<u64>> = vec![None; self.inputs.len()];
-            for (id, print) in &prints {
-                by_id[*id as usize] = Some(*print);
-            }
-            let known = |input: &Input| by_id[*self.ids.get(input)? as usize];
-            let print = unrecorded(|| everything_print(site, views, &index, &known));
-            prints.push((everything, print));
-        }
-        prints
-    }
-}
-
-/// Where each brief is in the site's order, by source file.
-struct SourceIndex<'a>(HashMap<&'a str, &'a Brief>);
-
-impl<'a> SourceIndex<'a> {
-    fn of(site: &'a Site) -> Self {
-        SourceIndex(site.briefs.iter().map(|b| (b.source.as_str(), b)).collect())
-    }
-
-    fn get(&self, source: &str) -> Option<&'a Brief> {
-        self.0.get(source).copied()
-    }
-}
-
-/// What a page saw of `input`, hashed; an input the site no longer has hashes as a fixed
-/// value that no present one is likely to share.
-fn fingerprint(site: &Site, v: &Views, index: &SourceIndex, input: &Input) -> u64 {
-    const GONE: u64 = 0x6f6e_6567_0000_0001;
-    let hashed = match input {
-        Input::Site => Some(hash_of(v.site_view())),
-        Input::Brief(source) => index.get(source).map(|b| brief_print(site, b)),
-        Input::BriefListed(source) => index.get(source).map(|b| hash_of(&v.brief_summary(b))),
-        Input::PartyLink(id) => site.parties.get(id).map(|p| {
-            hash_of(&(
-                v.party_ref(id),
-                &p.aliases,
-                &p.url,
-                &p.kind,
-                super::json_ld::party(p, &site.urls),
-            ))
-        }),
-        Input::Party(id) => site.parties.get(id).map(|p| hash_of(&v.party(p))),
-        Input::TopicLink(id) => site
-            .topics
-            .get(id)
-            .map(|t| hash_of(&(v.topic_ref(id), &t.name))),
-        Input::Topic(id) => site.topics.get(id).map(|t| hash_of(&v.topic(t))),
-        Input::PersonLink(slug) => v.person_ref(slug).map(|p| hash_of(&p)),
-        Input::Person(slug) => site.people.get(slug).map(|p| hash_of(&v.person_page(p))),
-        Input::Commitment(id) => site.commitments.get(id).map(|c| hash_of(&v.commitment(c))),
-        Input::Timeline(id) => site
-            .commitments
-            .get(id)
-            .map(|c| hash_of(&super::pages::timeline(v, c))),
-        Input::ListPage(list, n) => list_page_print(site, list, *n),
-        Input::Ids(Registry::Parties) => Some(hash_of(&site.parties.keys().collect::<Vec<_>>())),
-        Input::Ids(Registry::Topics) => Some(hash_of(&site.topics.keys().collect::<Vec<_>>())),
-        Input::Ids(Registry::People) => Some(hash_of(&site.people.keys().collect::<Vec<_>>())),
-        Input::Recent(list, n) => {
-            let ids: Vec<&str> = v.prepared.tracker(site).ids(list).take(*n).collect();
-            Some(hash_of(&ids))
-        }
-        Input::Query(name, args) => Some(super::queries::replay(v, name, args)),
-        Input::Everything => Some(everything_print(site, v, index, &|_| None)),
-    };
-    hashed.unwrap_or(GONE)
-}
-
-/// The briefs on page `n` of a list, by source, and how many pages it has.
-fn list_page_print(site: &Site, list: &List, n: usize) -> Option<u64> {
-    let all: Vec<usize> = match list {
-        List::Index => (0..site.briefs.len()).collect(),
-        List::Party(id) => site.parties.get(id)?.briefs.clone(),
-        List::Topic(id) => site.topics.get(id)?.briefs.clone(),
-        List::Person(slug) => site.people.get(slug)?.briefs.clone(),
-    };
-    let per_page = site.config.options.per_page.max(1);
-    let on_page: Vec<&str> = all
-        .iter()
-        .skip((n.max(1) - 1) * per_page)
-        .take(per_page)
-        .map(|&i| site.briefs[i].source.as_str())
-        .collect();
-    Some(hash_of(&(on_page, all.len().div_ceil(per_page).max(1))))
-}
-
-/// Everything a brief is in the site, with its related briefs named by source.
-fn brief_print(site: &Site, b: &Brief) -> u64 {
-    #[derive(Serialize)]
-    struct Facts<'a> {
-        source: &'a str,
-        slug: &'a str,
-        title: &'a str,
-        date: String,
-        time: Option<String>,
-        updated: Option<String>,
-        summary: &'a Option<String>,
-        event: &'a Option<String>,
-        location: &'a Option<String>,
-        parties: &'a [String],
-        people: &'a [crate::model::PersonMention],
-        topics: &'a [String],
-        commitments: &'a [crate::model::Mention],
-        sources: &'a [crate::model::Source],
-        draft: bool,
-        aliases: &'a [String],
-        body: u64,
-        extra: &'a crate::content::raw::Extra,
-        related: Vec<&'a str>,
-    }
-    let mut body = stable_hasher();
-    match b.body.source() {
-        Ok(text) => text.hash(&mut body),
-        Err(e) => e.hash(&mut body),
-    }
-    hash_of(&Facts {
-        source: &b.source,
-        slug: &b.slug,
-        title: &b.title,
-        date: b.date.to_string(),
-        time: b.time.map(|t| t.display()),
-        updated: b.updated.map(|d| d.to_string()),
-        summary: &b.summary,
-        event: &b.event,
-        location: &b.location,
-        parties: &b.parties,
-        people: &b.people,
-        topics: &b.topics,
-        commitments: &b.commitments,
-        sources: &b.sources,
-        draft: b.draft,
-        aliases: &b.aliases,
-        body: body.finish(),
-        extra: &b.extra,
-        related: b
-            .related
-            .iter()
-            .map(|&i| site.briefs[i].source.as_str())
-            .collect(),
-    })
-}
-
-/// One hash of all the content: every brief, party, topic, person and commitment as their
-/// own pages see them, and the order of the briefs. Prints already in `known` are reused.
-fn everything_print(
-    site: &Site,
-    v: &Views,
-    index: &SourceIndex,
-    known: &(dyn Fn(&Input) -> Option<u64> + Sync),
-) -> u64 {
-    let print = |input: Input| match known(&input) {
-        Some(print) => print,
-        None => fingerprint(site, v, index, &input),
-    };
-    let mut inputs: Vec<Input> = site
-        .briefs
-        .iter()
-        .map(|b| Input::Brief(b.source.clone()))
-        .collect();
-    for id in site.commitments.keys() {
-        inputs.push(Input::Commitment(id.clone()));
-        inputs.push(Input::Timeline(id.clone()));
-    }
-    for id in site.parties.keys() {
-        inputs.push(Input::Party(id.clone()));
-        inputs.push(Input::PartyLink(id.clone()));
-    }
-    inputs.extend(site.topics.keys().map(|id| Input::Topic(id.clone())));
-    inputs.extend(site.people.keys().map(|id| Input::Person(id.clone())));
-    inputs.push(Input::Site);
-    let prints: Vec<u64> = inputs.into_par_iter().map(print).collect();
-    hash_of(&prints)
-}
-
-/// A fast hasher with a fixed seed: the same input hashes the same in every run of one
-/// build of Accord (a persisted fingerprint is only compared within one version).
-fn stable_hasher() -> foldhash::fast::FoldHasher<'static> {
-    use std::hash::BuildHasher;
-    static STATE: foldhash::fast::FixedState =
-        foldhash::fast::FixedState::with_seed(0x6163_636f_7264);
-    STATE.build_hasher()
-}
-
-/// A stable hash of a value's JSON.
-fn hash_of(value: &impl Serialize) -> u64 {
-    struct Feed<'a>(&'a mut foldhash::fast::FoldHasher<'static>);
-    impl std::io::Write for Feed<'_> {
-        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-            self.0.write(bytes);
-            Ok(bytes.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-    let mut hasher = stable_hasher();
-    if let Err(e) = serde_json::to_writer(Feed(&mut hasher), value) {
-        // Views are plain data and serialize; should one fail, it hashes its error, which
-        // still changes when the value does not serialize the same way.
-        e.to_string().hash(&mut hasher);
-    }
-    hasher.finish()
 }

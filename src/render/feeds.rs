@@ -5,6 +5,7 @@
 use atom_syndication::{Content, Entry, Feed, FixedDateTime, Link, Person, Text};
 use serde_json::json;
 
+use super::deps::{Input, List, RecordedRefs, read};
 use crate::model::{Brief, Refs, Site};
 use crate::urls::site_path;
 
@@ -55,7 +56,21 @@ impl FeedOf {
         matches!(self, FeedOf::Site)
     }
 
+    /// The list of briefs the feed follows.
+    fn list(&self) -> List {
+        match self {
+            FeedOf::Site => List::Index,
+            FeedOf::Party(id) => List::Party(id.clone()),
+            FeedOf::Topic(id) => List::Topic(id.clone()),
+        }
+    }
+
     pub fn title(&self, site: &Site) -> String {
+        match self {
+            FeedOf::Site => {}
+            FeedOf::Party(id) => read(Input::PartyLink(id.clone())),
+            FeedOf::Topic(id) => read(Input::TopicLink(id.clone())),
+        }
         let name = |n: &str| format!("{n} · {}", site.config.title);
         match self {
             FeedOf::Site => site.config.title.clone(),
@@ -82,11 +97,20 @@ impl FeedOf {
                 .map(|t| t.briefs.clone())
                 .unwrap_or_default(),
         };
-        indexes
+        read(Input::Newest(self.list(), FEED_ENTRIES));
+        let briefs: Vec<&Brief> = indexes
             .into_iter()
             .take(FEED_ENTRIES)
             .filter_map(|i| site.briefs.get(i))
-            .collect()
+            .collect();
+        for b in &briefs {
+            read(Input::Brief(b.source.clone()));
+            // A JSON feed's tags are the names of its topics.
+            b.topics
+                .iter()
+                .for_each(|t| read(Input::TopicLink(t.clone())));
+        }
+        briefs
     }
 }
 
@@ -192,7 +216,8 @@ fn content_html(site: &Site, refs: &Refs, b: &Brief) -> Result<String, String> {
         .base_url
         .join(&site.urls.path(&site_path::brief(&b.slug)));
     let page = page.map_err(|e| format!("the URL of brief `{}`: {e}", b.slug))?;
-    refs.render(&b.body).map(|r| absolute_links(&r.html, &page))
+    refs.render_via(&b.body, &RecordedRefs(refs))
+        .map(|r| absolute_links(&r.html, &page))
 }
 
 fn atom(site: &Site, refs: &Refs, of: &FeedOf) -> Result<String, String> {

@@ -13,6 +13,7 @@ pub mod memo;
 mod pages;
 pub mod prepared;
 pub mod queries;
+pub mod record;
 pub mod sitemap;
 pub mod theme;
 pub mod tracker;

@@ -4,7 +4,7 @@ use serde::Serialize;
 use tera::Context;
 
 use super::context::{PageLink, Pagination, Views};
-use super::deps::{Input, List, Registry, read};
+use super::deps::{Input, List, RecordedRefs, Registry, read};
 use super::exports::ExportFile;
 use super::feeds::{FeedFormat, FeedOf};
 use super::memo::Memo;
@@ -268,9 +268,8 @@ pub fn read_generated(site: &Site, page: &Page) {
         PageKind::Citation(i, _) | PageKind::Redirect(i, _) => {
             read(Input::Brief(site.briefs[*i].source.clone()));
         }
-        // Made from the whole site, or from lists of thousands.
-        PageKind::Feed(..)
-        | PageKind::Export(_)
+        // Made from the whole site, or from lists of thousands (a feed notes its own).
+        PageKind::Export(_)
         | PageKind::Sitemap
         | PageKind::SitemapPart(_)
         | PageKind::TrackerData(_) => read(Input::Everything),
@@ -417,7 +416,7 @@ pub fn context(
                 Vec::new()
             };
             ctx.insert("commitments_by_status", &record);
-            insert_recent_commitments(&v, &mut ctx, &ListOf::Party(id.clone()), s);
+            insert_recent_commitments(&v, &mut ctx, List::Party(id.clone()), s);
         }
         PageKind::Parties => {
             ctx.insert("page", &v.page("parties", "Parties", page.path.clone()));
@@ -440,7 +439,7 @@ pub fn context(
                 &pagination(site, s, |n| site_path::topic_page(id, n)),
             );
             ctx.insert("commitment_count", &t.commitments.len());
-            insert_recent_commitments(&v, &mut ctx, &ListOf::Topic(id.clone()), s);
+            insert_recent_commitments(&v, &mut ctx, List::Topic(id.clone()), s);
         }
         PageKind::Topics => {
             ctx.insert("page", &v.page("topics", "Topics", page.path.clone()));
@@ -513,12 +512,13 @@ pub fn context(
 
 /// A party's or topic's most recently changed commitments (on its first page only), and the
 /// link to its list of all of them: `recent_commitments`, `commitments_url`.
-fn insert_recent_commitments(v: &Views, ctx: &mut Context, list: &ListOf, s: &Slice) {
+fn insert_recent_commitments(v: &Views, ctx: &mut Context, of: List, s: &Slice) {
+    let list = ListOf::of_briefs_list(&of);
     let recent: Vec<_> = if s.number == 1 {
-        read(Input::Recent(list.clone(), RECENT_OF_ONE));
+        read(Input::Recent(of, RECENT_OF_ONE));
         let index = v.prepared.tracker(v.site);
         index
-            .ids(list)
+            .ids(&list)
             .take(RECENT_OF_ONE)
             .filter_map(|id| v.site.commitments.get(id))
             .map(|c| v.commitment_summary(c))
@@ -617,24 +617,4 @@ fn escape_html(text: &str) -> String {
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;")
-}
-
-/// The labels of `[[...]]` references, noted as read as a body is rendered: a party's or
-/// topic's name, a commitment's text.
-struct RecordedRefs<'a>(&'a crate::model::Refs);
-
-impl crate::markdown::LinkResolver for RecordedRefs<'_> {
-    fn resolve(
-        &self,
-        target: &str,
-    ) -> Result<crate::markdown::ResolvedLink, crate::markdown::LinkError> {
-        let (kind, id) = target.split_once(':').unwrap_or(("party", target));
-        match kind {
-            "party" => read(Input::PartyLink(id.to_string())),
-            "topic" => read(Input::TopicLink(id.to_string())),
-            "commitment" => read(Input::Commitment(id.to_string())),
-            _ => {}
-        }
-        self.0.resolve(target)
-    }
 }

@@ -47,6 +47,15 @@ pub enum ListOf {
 }
 
 impl ListOf {
+    /// The commitments of the party or topic whose briefs `list` is (all, for the others).
+    pub fn of_briefs_list(list: &deps::List) -> ListOf {
+        match list {
+            deps::List::Party(id) => ListOf::Party(id.clone()),
+            deps::List::Topic(id) => ListOf::Topic(id.clone()),
+            deps::List::Index | deps::List::Person(_) => ListOf::All,
+        }
+    }
+
     /// The site path of the list's first page.
     pub fn first_page(&self) -> String {
         match self {
