@@ -327,16 +327,16 @@ impl Rebuilder {
                     };
                     // A template query may show anything of the site: the pages whose
                     // queries now give something else.
-                    let prepared = Prepared::new(&old.site, Some(&self.memo));
-                    let views = Views {
-                        site: &old.site,
-                        prepared: &prepared,
-                    };
-                    let (querying, _) = self
-                        .record
-                        .stale_among(&old.site, &views, |i| matches!(i, Input::Query(..)));
-                    drop(prepared);
-                    scope.add(Some(querying.into_iter().collect()));
+                    if self.record.has_queries() {
+                        let prepared = Prepared::new(&old.site, Some(&self.memo));
+                        let views = Views {
+                            site: &old.site,
+                            prepared: &prepared,
+                        };
+                        let querying = self.record.stale_queries(&old.site, &views);
+                        scope.add(Some(querying.into_iter().collect()));
+                    }
+                    trace.mark("pages whose queries changed");
                     if tracker_changed.any() {
                         scope.add(Some(sitemap_paths(&old.site)));
                     }

@@ -32,6 +32,8 @@ pub struct Record {
     /// the record rendered them, or the input is new): those pages count as stale.
     prints: Prints,
     pages: HashMap<String, Vec<Id>, FixedState>,
+    /// The inputs that are template queries, for [`Record::stale_queries`].
+    queries: Vec<Id>,
 }
 
 /// The number of an input in a [`Record`].
@@ -56,28 +58,29 @@ impl Record {
     /// `site`, and the fingerprints of everything read, in `site`, to [`Record::commit`] once
     /// the stale pages are rendered again.
     pub fn stale(&self, site: &Site, views: &Views) -> (HashSet<String>, Prints) {
-        self.stale_among(site, views, |_| true)
+        let all: Vec<Id> = (0..self.inputs.len() as Id).collect();
+        self.stale_of(site, views, &all)
     }
 
-    /// [`Record::stale`], asking only about the inputs `which` accepts.
-    pub fn stale_among(
-        &self,
-        site: &Site,
-        views: &Views,
-        which: impl Fn(&Input) -> bool,
-    ) -> (HashSet<String>, Prints) {
-        let asked: Vec<Id> = (0..self.inputs.len() as Id)
-            .filter(|&id| which(&self.inputs[id as usize]))
-            .collect();
-        if asked.is_empty() {
-            return (HashSet::new(), self.prints.clone());
-        }
+    /// The pages whose template queries give something else in `site` (asked after a patch,
+    /// whose own rules cannot know what a query shows).
+    pub fn stale_queries(&self, site: &Site, views: &Views) -> HashSet<String> {
+        self.stale_of(site, views, &self.queries).0
+    }
+
+    /// Whether a page read a template query.
+    pub fn has_queries(&self) -> bool {
+        !self.queries.is_empty()
+    }
+
+    /// [`Record::stale`], asking only about the inputs `asked`.
+    fn stale_of(&self, site: &Site, views: &Views, asked: &[Id]) -> (HashSet<String>, Prints) {
         let mut now = self.prints.clone();
-        for (id, print) in self.fingerprints(site, views, &asked) {
+        for (id, print) in self.fingerprints(site, views, asked) {
             now.0[id as usize] = Some(print);
         }
         let mut changed = vec![false; self.inputs.len()];
-        for &id in &asked {
+        for &id in asked {
             let i = id as usize;
             changed[i] = now.0[i].is_none() || now.0[i] != self.prints.0[i];
         }
@@ -149,6 +152,9 @@ impl Record {
             return *id;
         }
         let id = self.inputs.len() as Id;
+        if matches!(input, Input::Query(..)) {
+            self.queries.push(id);
+        }
         self.inputs.push(input.clone());
         self.prints.0.push(None);
         self.ids.insert(input, id);
@@ -188,15 +194,27 @@ impl Record {
 }
 
 /// Where each brief is in the site's order, by source file.
-struct SourceIndex<'a>(HashMap<&'a str, &'a Brief>);
+/// Made when a brief is first looked up: a rebuild that asks about a few inputs rarely needs
+/// it, and it costs a hash of every brief's source.
+struct SourceIndex<'a> {
+    site: &'a Site,
+    index: std::sync::OnceLock<HashMap<&'a str, &'a Brief, FixedState>>,
+}
 
 impl<'a> SourceIndex<'a> {
     fn of(site: &'a Site) -> Self {
-        SourceIndex(site.briefs.iter().map(|b| (b.source.as_str(), b)).collect())
+        SourceIndex {
+            site,
+            index: std::sync::OnceLock::new(),
+        }
     }
 
     fn get(&self, source: &str) -> Option<&'a Brief> {
-        self.0.get(source).copied()
+        let site = self.site;
+        self.index
+            .get_or_init(|| site.briefs.iter().map(|b| (b.source.as_str(), b)).collect())
+            .get(source)
+            .copied()
     }
 }
 
