@@ -1,11 +1,12 @@
 //! Rebuilding after a change, for `serve`: re-read only the changed files, reuse the parse and
 //! Markdown of the others, and re-render only the pages a change can touch.
 //!
-//! Which pages those are is computed from the site model (the briefs, parties, topics and
-//! commitments a changed brief is part of, before and after the change), never guessed. Anything
-//! this module cannot narrow down (a registry file, `accord.toml`, a base template, a change in
-//! the number of briefs) re-renders everything. The partial result is the full result: the
-//! tests compare both byte for byte.
+//! Which pages those are is asked of the record of what each page read when it was last
+//! rendered ([`crate::render::record`]): the pages with an input that is different in the new
+//! site. Two rules of `scope.rs` answer where the record cannot, or not as fast: a brief
+//! edited in place (patched, [`crate::model::patch_briefs`]) and a changed template.
+//! `accord.toml` or a rescan rebuilds everything. The partial result is the full result:
+//! `tests/random_edits.rs` and `tests/rebuild.rs` compare both byte for byte.
 
 use std::collections::BTreeSet;
 use std::sync::Arc;

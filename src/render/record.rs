@@ -22,13 +22,13 @@ use super::tracker::ListOf;
 use crate::model::{Brief, Site};
 
 /// The inputs of every page rendered, and the fingerprint each input had in the site they
-/// were rendered from. Inputs are numbered once ([`Id`]): a page holds numbers, and asking
+/// were rendered from. Inputs are numbered once (`Id`): a page holds numbers, and asking
 /// which pages read a changed input costs a lookup in a table, not a hash of its name.
 #[derive(Default)]
 pub struct Record {
     ids: HashMap<Input, Id, FixedState>,
     inputs: Vec<Input>,
-    /// By [`Id`]; `None` when not known for the pages reading it (a rebuild that did not ask
+    /// By `Id`; `None` when not known for the pages reading it (a rebuild that did not ask
     /// the record rendered them, or the input is new): those pages count as stale.
     prints: Prints,
     pages: HashMap<String, Vec<Id>, FixedState>,
@@ -39,7 +39,7 @@ pub struct Record {
 /// The number of an input in a [`Record`].
 type Id = u32;
 
-/// The fingerprint of each input of a [`Record`], by [`Id`].
+/// The fingerprint of each input of a [`Record`], by `Id`.
 #[derive(Default, Clone)]
 pub struct Prints(Vec<Option<u64>>);
 
