@@ -14,6 +14,7 @@ pub mod console;
 pub mod content;
 pub mod diagnostics;
 pub mod error;
+pub mod html;
 pub mod markdown;
 pub mod model;
 pub mod output;

@@ -135,14 +135,14 @@ pub fn render(
                 let level = shifted(*level, shift);
                 let id = headings.add(level, id.as_deref(), &title);
                 out.push(Event::Html(
-                    format!("<h{level} id=\"{}\">", escape_attr(&id)).into(),
+                    format!("<h{level} id=\"{}\">", crate::html::escape(&id)).into(),
                 ));
                 out.extend(events[i + 1..end].iter_mut().map(|(e, _)| take(e)));
                 out.push(Event::Html(
                     format!(
                         "<a class=\"heading-anchor\" href=\"#{id}\" aria-label=\"Link to the section “{}”\">#</a></h{level}>\n",
-                        escape_attr(&title),
-                        id = escape_attr(&id),
+                        crate::html::escape(&title),
+                        id = crate::html::escape(&id),
                     )
                     .into(),
                 ));
@@ -365,26 +365,6 @@ impl Headings {
         }
         nest(&self.flat)
     }
-}
-
-pub fn escape_text(s: &str) -> String {
-    if !s.bytes().any(|b| matches!(b, b'&' | b'<' | b'>')) {
-        return s.to_string();
-    }
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
-
-pub fn escape_attr(s: &str) -> String {
-    escape_text(s).replace('"', "&quot;")
 }
 
 #[cfg(test)]

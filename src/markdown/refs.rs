@@ -7,7 +7,7 @@ use std::ops::Range;
 
 use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
 
-use super::{BadReference, LinkError, LinkResolver, escape_attr};
+use super::{BadReference, LinkError, LinkResolver};
 
 type Events<'a> = Vec<(Event<'a>, Range<usize>)>;
 
@@ -333,7 +333,10 @@ fn clamp(source: &str, at: Range<usize>) -> Range<usize> {
 }
 
 fn open_tag(class: &str, href: &str) -> String {
-    format!("<a class=\"ref {class}\" href=\"{}\">", escape_attr(href))
+    format!(
+        "<a class=\"ref {class}\" href=\"{}\">",
+        crate::html::escape(href)
+    )
 }
 
 /// Where the walk is in a text event and in its source.

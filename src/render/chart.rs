@@ -3,6 +3,8 @@
 
 use std::fmt::Write as _;
 
+use crate::html::escape;
+
 /// One bar: the status id (for its CSS class), its label and its count.
 pub struct Bar<'a> {
     pub id: &'a str,
@@ -55,13 +57,6 @@ pub fn status_chart(bars: &[Bar], title: &str) -> String {
     }
     svg.push_str("</svg>");
     svg
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 #[cfg(test)]

@@ -602,19 +602,12 @@ pub(super) fn timeline<'a>(
 fn redirect(site: &Site, b: &crate::model::Brief) -> String {
     let to = site.urls.path(&site_path::brief(&b.slug));
     let canonical = site.urls.absolute(&site_path::brief(&b.slug));
-    let title = escape_html(&b.title);
+    let title = crate::html::escape(&b.title);
     format!(
         "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n<title>Moved: {title}</title>\n\
          <link rel=\"canonical\" href=\"{canonical}\">\n<meta name=\"robots\" content=\"noindex\">\n\
          <meta http-equiv=\"refresh\" content=\"0; url={to}\">\n</head>\n<body>\n\
          <p>This brief has moved: <a href=\"{to}\">{title}</a>.</p>\n</body>\n</html>\n",
-        lang = escape_html(&site.config.language),
+        lang = crate::html::escape(&site.config.language),
     )
-}
-
-fn escape_html(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }

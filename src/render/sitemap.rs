@@ -7,7 +7,7 @@
 use jiff::civil::Date;
 
 use super::{Page, PageKind};
-use crate::markdown::escape_attr;
+use crate::html::escape;
 use crate::model::Site;
 use crate::urls::output_file;
 
@@ -61,7 +61,7 @@ pub fn index(site: &Site, listed: &[Page]) -> String {
         let chunk = listed.chunks(per_file(site)).nth(n - 1).unwrap_or_default();
         let lastmod = chunk.iter().filter_map(|p| lastmod(site, p, latest)).max();
         xml.push_str("  <sitemap><loc>");
-        xml.push_str(&escape_attr(&site.urls.absolute(&part_path(n))));
+        xml.push_str(&escape(&site.urls.absolute(&part_path(n))));
         xml.push_str("</loc>");
         push_lastmod(&mut xml, lastmod);
         xml.push_str("</sitemap>\n");
@@ -81,7 +81,7 @@ pub fn part(site: &Site, listed: &[Page], n: usize) -> String {
         .take(per_file(site));
     for page in chunk {
         xml.push_str("  <url><loc>");
-        xml.push_str(&escape_attr(&site.urls.absolute(&page.path)));
+        xml.push_str(&escape(&site.urls.absolute(&page.path)));
         xml.push_str("</loc>");
         push_lastmod(&mut xml, lastmod(site, page, latest));
         xml.push_str("</url>\n");
