@@ -22,8 +22,8 @@ pub struct Memo {
     /// The tracker's commitments, by id, as its template sees them: making them took half the
     /// tracker's time when it was one template.
     commitments: Mutex<HashMap<String, tera::Value>>,
-    /// The tracker's rows, by commitment id: rendering 3,333 at 10,000 briefs takes 25 ms.
-    /// Not kept while a template calls a query function (a row may then show any brief).
+    /// The tracker's rows, by commitment id, with what each read: rendering 3,333 at 10,000
+    /// briefs takes 25 ms. A row that ran a template query is not kept (it may show anything).
     rows: Mutex<HashMap<String, (tera::Value, Vec<Input>)>>,
     /// The tracker's order and lists, and its data's other orders: a patch changes only the
     /// lists of the statuses it moved commitments between (see [`Memo::replayed`]).
