@@ -148,12 +148,8 @@ impl Brief {
             s.push_str("people:\n");
             for (name, role, party) in &self.people {
                 let _ = writeln!(s, "  - name: {name}");
-                if let Some(role) = role {
-                    let _ = writeln!(s, "    role: {role}");
-                }
-                if let Some(party) = party {
-                    let _ = writeln!(s, "    party: {party}");
-                }
+                field(&mut s, "role", role);
+                field(&mut s, "party", party);
             }
         }
         s.push_str("commitments:\n");
@@ -172,21 +168,13 @@ impl Brief {
                 } => {
                     let _ = writeln!(s, "  - id: {id}\n    text: \"{text}\"");
                     let _ = writeln!(s, "    by: [{}]", by.join(", "));
-                    if let Some(topic) = topic {
-                        let _ = writeln!(s, "    topic: {topic}");
-                    }
-                    if let Some(due) = due {
-                        let _ = writeln!(s, "    due: {due}");
-                    }
-                    if let Some(status) = status {
-                        let _ = writeln!(s, "    status: {status}");
-                    }
+                    field(&mut s, "topic", topic);
+                    field(&mut s, "due", due);
+                    field(&mut s, "status", status);
                 }
                 Said::Updates { id, status, note } => {
                     let _ = writeln!(s, "  - id: {id}");
-                    if let Some(status) = status {
-                        let _ = writeln!(s, "    status: {status}");
-                    }
+                    field(&mut s, "status", status);
                     if let Some(note) = note {
                         let _ = writeln!(s, "    note: \"{note}\"");
                     }
@@ -197,6 +185,13 @@ impl Brief {
         s.push_str(&self.body);
         s.push('\n');
         s
+    }
+}
+
+/// `    key: value` under a list item of the front matter, when there is a value.
+fn field(s: &mut String, key: &str, value: &Option<String>) {
+    if let Some(value) = value {
+        let _ = writeln!(s, "    {key}: {value}");
     }
 }
 

@@ -193,14 +193,12 @@ impl Rebuilder {
         now: Option<Prints>,
         read: Vec<(String, Vec<Input>)>,
     ) {
-        let prepared = Prepared::new(&stages.site, Some(&self.memo));
-        let views = Views {
-            site: &stages.site,
-            prepared: &prepared,
-        };
         let live: std::collections::HashSet<&str> =
             stages.pages.iter().map(|p| p.path.as_str()).collect();
-        self.record.commit(&stages.site, &views, now, read, &live);
+        let record = &mut self.record;
+        with_views(&stages.site, &self.memo, |views| {
+            record.commit(&stages.site, views, now, read, &live)
+        });
     }
 
     fn apply_pending(&mut self, change: &Change) -> Result<Update, Diagnostics> {
@@ -329,12 +327,9 @@ impl Rebuilder {
                     // A template query may show anything of the site: the pages whose
                     // queries now give something else.
                     if self.record.has_queries() {
-                        let prepared = Prepared::new(&old.site, Some(&self.memo));
-                        let views = Views {
-                            site: &old.site,
-                            prepared: &prepared,
-                        };
-                        let querying = self.record.stale_queries(&old.site, &views);
+                        let querying = with_views(&old.site, &self.memo, |views| {
+                            self.record.stale_queries(&old.site, views)
+                        });
                         scope.add(Some(querying.into_iter().collect()));
                     }
                     trace.mark("pages whose queries changed");
@@ -370,12 +365,10 @@ impl Rebuilder {
                     // These pages were chosen by the patch's own rules, not by the record.
                     let read = std::mem::take(&mut redone.read);
                     let stages = &redone.stages;
-                    let prepared = Prepared::new(&stages.site, Some(&self.memo));
-                    let views = Views {
-                        site: &stages.site,
-                        prepared: &prepared,
-                    };
-                    self.record.refresh(&stages.site, &views, read);
+                    let record = &mut self.record;
+                    with_views(&stages.site, &self.memo, |views| {
+                        record.refresh(&stages.site, views, read)
+                    });
                     trace.mark("record what they read");
                     // A new page may clash with a static file: the output is then assembled
                     // (and checked) anew.
@@ -434,12 +427,8 @@ impl Rebuilder {
         }
         let mut scope = Scope::default();
         let now = if content_changed {
-            let prepared = Prepared::new(&site, Some(&self.memo));
-            let views = Views {
-                site: &site,
-                prepared: &prepared,
-            };
-            let (stale, now) = self.record.stale(&site, &views);
+            let (stale, now) =
+                with_views(&site, &self.memo, |views| self.record.stale(&site, views));
             scope.add(Some(stale.into_iter().collect()));
             Some(now)
         } else {
@@ -531,6 +520,15 @@ impl Rebuilder {
             read,
         })
     }
+}
+
+/// Run `f` with the views of `site`, which the record's fingerprints are made from.
+fn with_views<R>(site: &Site, memo: &crate::render::memo::Memo, f: impl FnOnce(&Views) -> R) -> R {
+    let prepared = Prepared::new(site, Some(memo));
+    f(&Views {
+        site,
+        prepared: &prepared,
+    })
 }
 
 /// Output files that differ between two outputs. A static file is copied from disk, so its

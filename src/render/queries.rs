@@ -6,8 +6,6 @@
 //! is lent to the rendering thread for the length of each render ([`with_site`]) rather than
 //! copied into every page's context.
 
-use std::hash::Hash;
-
 use tera::{Error, Kwargs, State, Tera, TeraResult, Value};
 
 use super::context::Views;
@@ -56,25 +54,14 @@ fn args_key(kwargs: &Kwargs) -> String {
     serde_json::to_string(&args).unwrap_or_default()
 }
 
-/// The hash of what the query `name` with `args` (see [`args_key`]) gives in the site of `v`:
-/// the fingerprint of a page's read of it (see [`super::deps`]).
-pub(super) fn replay(v: &Views, name: &str, args: &str) -> u64 {
-    let value = serde_json::from_str::<serde_json::Value>(args)
-        .map_err(|e| Error::message(e.to_string()))
-        .and_then(|json| {
-            let map = Value::from_serializable(&json)
-                .into_map()
-                .unwrap_or_default();
-            call(name, v, &Kwargs::new(std::sync::Arc::new(map)))
-        });
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    match value {
-        Ok(value) => serde_json::to_string(&value)
-            .unwrap_or_default()
-            .hash(&mut h),
-        Err(e) => e.to_string().hash(&mut h),
-    }
-    std::hash::Hasher::finish(&h)
+/// What the query `name` with `args` (see [`args_key`]) gives in the site of `v`, or its
+/// error: what a page's read of it is fingerprinted from (see [`super::record`]).
+pub(super) fn replay(v: &Views, name: &str, args: &str) -> Result<Value, String> {
+    let json: serde_json::Value = serde_json::from_str(args).map_err(|e| e.to_string())?;
+    let map = Value::from_serializable(&json)
+        .into_map()
+        .unwrap_or_default();
+    call(name, v, &Kwargs::new(std::sync::Arc::new(map))).map_err(|e| e.to_string())
 }
 
 pub fn register(tera: &mut Tera) {

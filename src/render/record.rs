@@ -258,7 +258,7 @@ fn fingerprint(site: &Site, v: &Views, index: &SourceIndex, input: &Input) -> u6
             let ids: Vec<&str> = v.prepared.tracker(site).ids(&list).take(*n).collect();
             Some(hash_of(&ids))
         }
-        Input::Query(name, args) => Some(super::queries::replay(v, name, args)),
+        Input::Query(name, args) => Some(hash_of(&super::queries::replay(v, name, args))),
         Input::Everything => Some(everything_print(site, v, index, &|_| None)),
     };
     hashed.unwrap_or(GONE)

@@ -37,7 +37,7 @@ pub const ROWS_PER_PAGE: usize = 100;
 pub const RECENT: usize = 25;
 
 /// A list of commitments with pages of its own (and a part of the tracker's data).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ListOf {
     All,
     Status(String),
